@@ -1,0 +1,3 @@
+from incidentlog.cli.main import main
+
+main()

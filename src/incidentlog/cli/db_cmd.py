@@ -1,0 +1,62 @@
+"""`incidentlog db info|backup|upgrade`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from incidentlog.cli import common
+from incidentlog.console import echo
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("info")
+def info(fmt: common.FormatOption = "table") -> None:
+    """Where the database is, its schema version and what it holds.
+
+    Example: incidentlog db info
+    """
+    from incidentlog.maintenance import database_info
+    from incidentlog.render import check_format, to_json
+
+    fmt = check_format(fmt)
+    details = database_info(common.database())
+    if fmt == "json":
+        echo(to_json(details))
+        return
+    for key, value in details.items():
+        label = key.replace("_", " ")
+        echo(f"{label + ':':<18}{value if value is not None else '—'}")
+
+
+@app.command("backup")
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy.", metavar="FILE")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+) -> None:
+    """Copy the SQLite database safely, even while others write to it.
+
+    Example: incidentlog db backup ~/incidentlog-$(date +%F).db
+    """
+    from incidentlog.maintenance import backup_sqlite
+
+    pages = backup_sqlite(common.database(), file, overwrite=force)
+    echo(f"Backed up to {file} ({pages} pages).")
+
+
+@app.command("upgrade")
+def upgrade() -> None:
+    """Bring the database schema up to date, keeping every record.
+
+    Example: incidentlog db upgrade
+    """
+    from incidentlog.maintenance import upgrade_schema
+
+    before, after = upgrade_schema(common.database())
+    if before == after:
+        echo(f"Schema is up to date (version {after}).")
+    else:
+        echo(f"Upgraded schema from version {before or 'none'} to {after}.")

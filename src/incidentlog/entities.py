@@ -1,0 +1,131 @@
+"""Find or create the named entities an incident or training session refers to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from incidentlog import names
+from incidentlog.db import Conn
+from incidentlog.errors import InvalidInput, NearDuplicate, NotFound
+
+NAMED_TABLES = ("store", "agent", "reason")
+
+
+@dataclass
+class Resolved:
+    """Ids found or created while resolving names, for the journal and for notes."""
+
+    created: dict[str, list[int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def note_created(self, table: str, entity_id: int) -> None:
+        self.created.setdefault(table, []).append(entity_id)
+
+
+def check_name(kind: str, value: str | None) -> str:
+    cleaned = names.clean(value or "")
+    if not cleaned:
+        raise InvalidInput(f"The {kind} cannot be empty.")
+    if len(cleaned) > names.MAX_NAME:
+        raise InvalidInput(f"The {kind} is too long ({len(cleaned)} characters; at most {names.MAX_NAME}).")
+    return cleaned
+
+
+def known_names(conn: Conn, table: str) -> dict[str, str]:
+    """key -> display name for every store, agent or reason."""
+    return {r["key"]: r["name"] for r in conn.rows(f"SELECT key, name FROM {table}")}
+
+
+def find_named(conn: Conn, table: str, name: str) -> int | None:
+    found = conn.scalar(f"SELECT id FROM {table} WHERE key = :key", {"key": names.key(name)})
+    return None if found is None else int(found)
+
+
+def require_named(conn: Conn, table: str, name: str) -> int:
+    """The id of an existing store/agent/reason, or NotFound with the near names."""
+    entity_id = find_named(conn, table, name)
+    if entity_id is not None:
+        return entity_id
+    close = names.lookalikes(names.key(name), known_names(conn, table))
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise NotFound(f'No {table} named "{names.clean(name)}".{hint}')
+
+
+def named(conn: Conn, table: str, name: str, *, allow_new: bool, resolved: Resolved) -> int:
+    """Id of the store, agent or reason called `name`, creating it when new.
+
+    A new store or agent close to a known one is refused unless `allow_new`: a typo
+    must not split one store into two. Reasons are free-form categories and never refused.
+    """
+    display = names.reason_name(name) if table == "reason" else names.clean(name)
+    key = names.key(display)
+    found = conn.scalar(f"SELECT id FROM {table} WHERE key = :key", {"key": key})
+    if found is not None:
+        return int(found)
+    if table != "reason" and not allow_new:
+        close = names.lookalikes(key, known_names(conn, table))
+        if close:
+            raise NearDuplicate(table, display, close)
+    new_id = conn.insert(
+        f"INSERT INTO {table} (name, key) VALUES (:name, :key) RETURNING id",
+        {"name": display, "key": key},
+    )
+    resolved.note_created(table, new_id)
+    return new_id
+
+
+def customer(conn: Conn, name: str, contact: str | None, *, resolved: Resolved) -> int:
+    """Id of the customer: matched by contact when given, else by normalised name."""
+    display = names.clean(name)
+    name_key = names.key(display)
+    contact = names.clean(contact) if contact else None
+    if contact:
+        found = conn.row("SELECT id FROM customer WHERE key = :key", {"key": names.customer_key(display, contact)})
+        if found:
+            return int(found["id"])
+        # The same name recorded earlier without a contact is taken to be this person.
+        unnamed = conn.row(
+            "SELECT id FROM customer WHERE key = :key", {"key": names.customer_key(display, None)}
+        )
+        if unnamed:
+            conn.run(
+                "UPDATE customer SET key = :key, contact = :contact WHERE id = :id",
+                {"key": names.customer_key(display, contact), "contact": contact, "id": unnamed["id"]},
+            )
+            return int(unnamed["id"])
+    else:
+        found = conn.row("SELECT id FROM customer WHERE key = :key", {"key": names.customer_key(display, None)})
+        if found:
+            return int(found["id"])
+        same_name = conn.rows("SELECT id FROM customer WHERE name_key = :nk", {"nk": name_key})
+        if len(same_name) == 1:
+            return int(same_name[0]["id"])
+    _warn_lookalike_customer(conn, display, name_key, resolved)
+    new_id = conn.insert(
+        "INSERT INTO customer (name, name_key, key, contact) "
+        "VALUES (:name, :name_key, :key, :contact) RETURNING id",
+        {"name": display, "name_key": name_key, "key": names.customer_key(display, contact), "contact": contact},
+    )
+    resolved.note_created("customer", new_id)
+    return new_id
+
+
+def _warn_lookalike_customer(conn: Conn, display: str, name_key: str, resolved: Resolved) -> None:
+    same = conn.scalar("SELECT COUNT(*) FROM customer WHERE name_key = :nk", {"nk": name_key})
+    if same:
+        resolved.warnings.append(
+            f'There is already a customer named "{display}" with other contact details; '
+            "recorded as a separate customer (join them with `incidentlog customers merge`)."
+        )
+        return
+    # Only customers sharing the first letter are compared, so this stays cheap on big tables.
+    rows = conn.rows(
+        "SELECT name, name_key FROM customer WHERE name_key LIKE :prefix",
+        {"prefix": name_key[:1] + "%"},
+    )
+    close = names.lookalikes(name_key, {r["name_key"]: r["name"] for r in rows})
+    if close:
+        resolved.warnings.append(
+            f'New customer "{display}" looks like {" or ".join(repr(c) for c in close)}; '
+            "if they are the same person, join them with `incidentlog customers merge`."
+        )

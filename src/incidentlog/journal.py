@@ -1,0 +1,112 @@
+"""The undo journal: every change records how to reverse it, in the same transaction.
+
+A change is reversed by deleting the rows it inserted and putting back the rows it
+changed or deleted, as they were before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from incidentlog.db import Conn, as_date, as_datetime
+from incidentlog.errors import NotFound
+
+# Which tables undo may touch, and the columns needing a type back from JSON text.
+TABLES = {"incident", "customer", "store", "agent", "reason", "training_session", "attendance"}
+DATETIME_COLUMNS = {"at", "resolved_at", "created_at", "updated_at"}
+DATE_COLUMNS = {"day", "follow_up"}
+KEYS = {"attendance": ("session_id", "agent_id")}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _typed(column: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if column in DATETIME_COLUMNS:
+        return as_datetime(value)
+    if column in DATE_COLUMNS:
+        return as_date(value)
+    return value
+
+
+def record(
+    conn: Conn,
+    *,
+    command: str,
+    summary: str,
+    inserted: Sequence[tuple[str, Sequence[int]]] = (),
+    before: Sequence[tuple[str, dict[str, Any]]] = (),
+) -> None:
+    """Journal one change. `inserted` lists (table, ids) in the order undo deletes them
+    (children first); `before` lists (table, row) in the order undo restores them."""
+    payload = {
+        "inserted": [[table, list(ids)] for table, ids in inserted if ids],
+        "before": [[table, {k: _jsonable(v) for k, v in row.items()}] for table, row in before],
+    }
+    conn.run(
+        "INSERT INTO journal (created_at, command, summary, payload) "
+        "VALUES (:created_at, :command, :summary, :payload)",
+        {
+            "created_at": dt.datetime.now().replace(microsecond=0),
+            "command": command,
+            "summary": summary,
+            "payload": json.dumps(payload),
+        },
+    )
+
+
+def undo(conn: Conn) -> dict[str, Any]:
+    """Reverse the most recent journalled change; returns its journal entry."""
+    with conn.transaction():
+        entry = conn.row(
+            "SELECT id, created_at, command, summary, payload FROM journal ORDER BY id DESC LIMIT 1"
+        )
+        if entry is None:
+            raise NotFound("Nothing to undo.")
+        payload = json.loads(entry["payload"])
+        for table, ids in payload["inserted"]:
+            _delete(conn, table, ids)
+        for table, row in payload["before"]:
+            _restore(conn, table, row)
+        conn.run("DELETE FROM journal WHERE id = :id", {"id": entry["id"]})
+    return entry
+
+
+def _check(table: str) -> None:
+    if table not in TABLES:
+        raise ValueError(f"journal names an unknown table {table!r}")
+
+
+def _delete(conn: Conn, table: str, ids: list[int]) -> None:
+    _check(table)
+    # Chunks keep well under SQLite's bound-parameter limit for large imports.
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        names = {f"id{i}": v for i, v in enumerate(chunk)}
+        placeholders = ", ".join(f":{n}" for n in names)
+        conn.run(f"DELETE FROM {table} WHERE id IN ({placeholders})", names)
+
+
+def _restore(conn: Conn, table: str, row: dict[str, Any]) -> None:
+    _check(table)
+    values = {col: _typed(col, v) for col, v in row.items()}
+    key_cols = KEYS.get(table, ("id",))
+    where = " AND ".join(f"{c} = :{c}" for c in key_cols)
+    cols = [c for c in values if c not in key_cols]
+    exists = conn.scalar(f"SELECT COUNT(*) FROM {table} WHERE {where}", values)
+    if exists and cols:
+        assignments = ", ".join(f"{c} = :{c}" for c in cols)
+        conn.run(f"UPDATE {table} SET {assignments} WHERE {where}", values)
+    elif not exists:
+        names = ", ".join(values)
+        conn.run(
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in values)})", values
+        )

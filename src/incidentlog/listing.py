@@ -1,0 +1,103 @@
+"""Reading incidents back: `list`, `follow-ups`, and the filters `export` shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from incidentlog import entities, names
+from incidentlog.db import Conn, as_date
+from incidentlog.errors import NotFound
+from incidentlog.recording import INCIDENT_SELECT, incident_public
+
+
+@dataclass
+class IncidentFilter:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    store: str | None = None
+    agent: str | None = None
+    customer: str | None = None
+    reason: str | None = None
+    open_only: bool = False
+    limit: int | None = None
+
+
+def where_clause(conn: Conn, f: IncidentFilter) -> tuple[str, dict[str, Any]]:
+    """SQL conditions on `incident i` for the filter; unknown names are NotFound."""
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    if f.start is not None:
+        clauses.append("i.day >= :start")
+        params["start"] = f.start
+    if f.end is not None:
+        clauses.append("i.day <= :end")
+        params["end"] = f.end
+    for table in ("store", "agent", "reason"):
+        value = getattr(f, table)
+        if value:
+            clauses.append(f"i.{table}_id = :{table}_id")
+            params[f"{table}_id"] = entities.require_named(conn, table, value)
+    if f.customer:
+        ids = customer_ids(conn, f.customer)
+        clauses.append(f"i.customer_id IN ({', '.join(str(i) for i in ids)})")
+    if f.open_only:
+        clauses.append("i.resolved_on_spot = :false AND i.resolved_at IS NULL")
+        params["false"] = False
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def customer_ids(conn: Conn, customer: str) -> list[int]:
+    """Customers matching a name or a contact."""
+    rows = conn.rows(
+        "SELECT id FROM customer WHERE name_key = :nk OR key = :ck",
+        {"nk": names.key(customer), "ck": names.customer_key(customer, customer)},
+    )
+    if not rows:
+        raise NotFound(f'No customer named "{names.clean(customer)}".')
+    return [int(r["id"]) for r in rows]
+
+
+def list_incidents(conn: Conn, f: IncidentFilter) -> list[dict[str, Any]]:
+    """Matching incidents, newest first; `limit` keeps the newest N."""
+    return list(iter_incidents(conn, f, newest_first=True))
+
+
+def iter_incidents(
+    conn: Conn, f: IncidentFilter, *, newest_first: bool = False
+) -> Iterator[dict[str, Any]]:
+    where, params = where_clause(conn, f)
+    order = "DESC" if newest_first else "ASC"
+    sql = INCIDENT_SELECT + where + f" ORDER BY i.at {order}, i.id {order}"
+    if f.limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = f.limit
+    for row in conn.iter_rows(sql, params):
+        yield incident_public(row)
+
+
+def follow_ups(conn: Conn, f: IncidentFilter, *, today: dt.date) -> list[dict[str, Any]]:
+    """Open incidents: overdue first (most overdue first), then by follow-up date, then age."""
+    f = IncidentFilter(**{**f.__dict__, "open_only": True})
+    where, params = where_clause(conn, f)
+    params["today"] = today
+    sql = (
+        INCIDENT_SELECT
+        + where
+        + " ORDER BY CASE WHEN i.follow_up IS NOT NULL AND i.follow_up < :today THEN 0 ELSE 1 END,"
+        " COALESCE(i.follow_up, i.day), i.at, i.id"
+    )
+    if f.limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = f.limit
+    rows = []
+    for row in conn.iter_rows(sql, params):
+        item = incident_public(row)
+        due = as_date(row["follow_up"])
+        opened = as_date(row["at"])
+        item["days_open"] = (today - opened).days if opened else None
+        item["overdue_days"] = (today - due).days if due and due < today else 0
+        rows.append(item)
+    return rows

@@ -1,0 +1,1 @@
+"""Alembic migrations; run by `incidentlog.schema`, never by hand."""

@@ -1,0 +1,115 @@
+"""SQLModel tables: the schema the reports query and the migrations create.
+
+Incidents keep the store's local wall-clock time (naive datetimes) plus the local
+`day` and `month` it falls in, so reports bucket by plain indexed columns that mean the
+same thing on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Date, DateTime, Index, String, Text
+from sqlmodel import Field, SQLModel
+
+KINDS = ("roleplay", "new-material", "review")
+CHANNELS = ("phone", "in-person", "email", "chat", "social")
+
+
+class Store(SQLModel, table=True):
+    __tablename__ = "store"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    key: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+
+
+class Agent(SQLModel, table=True):
+    __tablename__ = "agent"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    key: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+
+
+class Reason(SQLModel, table=True):
+    __tablename__ = "reason"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    key: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+
+
+class Customer(SQLModel, table=True):
+    """A customer's identity `key` is the normalised contact when known, else the name."""
+
+    __tablename__ = "customer"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    name_key: str = Field(sa_column=Column(String(200), nullable=False, index=True))
+    key: str = Field(sa_column=Column(String(300), nullable=False, unique=True))
+    contact: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+
+
+class Incident(SQLModel, table=True):
+    __tablename__ = "incident"
+    __table_args__ = (
+        Index("ix_incident_day", "day"),
+        Index("ix_incident_month_store", "month", "store_id"),
+        Index("ix_incident_store_day", "store_id", "day", "resolved_on_spot"),
+        Index("ix_incident_agent_day", "agent_id", "day", "resolved_on_spot"),
+        Index("ix_incident_customer_day", "customer_id", "day"),
+        Index("ix_incident_reason_day", "reason_id", "day", "resolved_on_spot"),
+        Index("ix_incident_open", "resolved_on_spot", "resolved_at", "follow_up"),
+        # Ids are quoted to customers and in notes: never hand out a deleted incident's id again.
+        {"sqlite_autoincrement": True},
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", nullable=False)
+    reason_id: int = Field(foreign_key="reason.id", nullable=False)
+    store_id: int = Field(foreign_key="store.id", nullable=False)
+    agent_id: int = Field(foreign_key="agent.id", nullable=False)
+    resolved_on_spot: bool = Field(nullable=False)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    resolution: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
+    day: dt.date = Field(sa_column=Column(Date, nullable=False))
+    month: str = Field(sa_column=Column(String(7), nullable=False))
+    channel: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
+    follow_up: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    resolved_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=False), nullable=True)
+    )
+    created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
+    updated_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
+
+
+class TrainingSession(SQLModel, table=True):
+    __tablename__ = "training_session"
+    __table_args__ = (Index("ix_training_session_day", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    day: dt.date = Field(sa_column=Column(Date, nullable=False))
+    month: str = Field(sa_column=Column(String(7), nullable=False))
+    topic: str = Field(sa_column=Column(String(200), nullable=False))
+    kind: str = Field(sa_column=Column(String(20), nullable=False))
+    minutes: int = Field(nullable=False)
+    store_id: int | None = Field(default=None, foreign_key="store.id", nullable=True)
+    trainer: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
+
+
+class Attendance(SQLModel, table=True):
+    __tablename__ = "attendance"
+    __table_args__ = (Index("ix_attendance_agent", "agent_id"),)
+    session_id: int = Field(
+        foreign_key="training_session.id", primary_key=True, ondelete="CASCADE"
+    )
+    agent_id: int = Field(foreign_key="agent.id", primary_key=True)
+
+
+class JournalEntry(SQLModel, table=True):
+    """One reversible change; `payload` holds what `undo` needs as JSON."""
+
+    __tablename__ = "journal"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
+    command: str = Field(sa_column=Column(String(40), nullable=False))
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    payload: str = Field(sa_column=Column(Text, nullable=False))

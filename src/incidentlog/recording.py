@@ -1,0 +1,307 @@
+"""Recording incidents: add, edit, resolve, delete, and reading them back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from incidentlog import entities, journal, names
+from incidentlog.db import Conn, as_date, as_datetime
+from incidentlog.errors import Conflict, InvalidInput, NotFound
+from incidentlog.models import CHANNELS
+
+INCIDENT_SELECT = """
+SELECT i.id, c.name AS customer, c.contact AS contact, r.name AS reason,
+       i.resolved_on_spot, s.name AS store, a.name AS agent, i.at, i.description,
+       i.resolution, i.channel, i.follow_up, i.resolved_at
+FROM incident i
+JOIN customer c ON c.id = i.customer_id
+JOIN reason r ON r.id = i.reason_id
+JOIN store s ON s.id = i.store_id
+JOIN agent a ON a.id = i.agent_id
+"""
+INCIDENT_COLUMNS = (
+    "id customer_id reason_id store_id agent_id resolved_on_spot description resolution "
+    "at day month channel follow_up resolved_at created_at updated_at"
+).split()
+
+
+@dataclass
+class IncidentInput:
+    customer: str
+    reason: str
+    resolved: bool
+    store: str
+    agent: str
+    at: dt.datetime
+    description: str = ""
+    resolution: str = ""
+    contact: str | None = None
+    channel: str | None = None
+    follow_up: dt.date | None = None
+
+
+@dataclass
+class Recorded:
+    incident: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    earlier: dict[str, int] | None = None  # earlier incidents of this customer, if any
+
+
+def normalise_channel(channel: str | None) -> str | None:
+    if channel is None or not channel.strip():
+        return None
+    value = names.key(channel).replace(" ", "-").replace("_", "-")
+    value = {"inperson": "in-person", "in-store": "in-person", "e-mail": "email", "mail": "email"}.get(
+        value, value
+    )
+    if value not in CHANNELS:
+        raise InvalidInput(f'Unknown channel "{channel}". Use one of: {", ".join(CHANNELS)}.')
+    return value
+
+
+def check_text(label: str, text: str | None) -> str:
+    text = (text or "").strip()
+    if len(text) > names.MAX_TEXT:
+        raise InvalidInput(f"The {label} is too long ({len(text)} characters; at most {names.MAX_TEXT}).")
+    return text
+
+
+def validate(data: IncidentInput) -> IncidentInput:
+    """Checks and cleans every field before anything is written."""
+    return IncidentInput(
+        customer=entities.check_name("customer", data.customer),
+        reason=entities.check_name("reason", data.reason),
+        resolved=bool(data.resolved),
+        store=entities.check_name("store", data.store),
+        agent=entities.check_name("agent", data.agent),
+        at=data.at.replace(microsecond=0, tzinfo=None),
+        description=check_text("description", data.description),
+        resolution=check_text("resolution", data.resolution),
+        contact=entities.check_name("contact", data.contact) if data.contact and data.contact.strip() else None,
+        channel=normalise_channel(data.channel),
+        follow_up=data.follow_up,
+    )
+
+
+def add_incident(
+    conn: Conn, data: IncidentInput, *, new_store: bool = False, new_agent: bool = False
+) -> Recorded:
+    data = validate(data)
+    resolved = entities.Resolved()
+    with conn.transaction():
+        incident_id = insert_incident(conn, data, resolved, new_store=new_store, new_agent=new_agent)
+        incident = get_incident(conn, incident_id)
+        inserted = [("incident", [incident_id])] + [
+            (t, resolved.created.get(t, [])) for t in ("customer", "store", "agent", "reason")
+        ]
+        journal.record(
+            conn,
+            command="add",
+            summary=f"add incident #{incident_id} ({incident['customer']}, {incident['reason']})",
+            inserted=inserted,
+        )
+    return Recorded(incident, resolved.warnings, earlier_incidents(conn, incident_id))
+
+
+def insert_incident(
+    conn: Conn,
+    data: IncidentInput,
+    resolved: entities.Resolved,
+    *,
+    new_store: bool = False,
+    new_agent: bool = False,
+) -> int:
+    """Insert one validated incident inside the caller's transaction; returns its id."""
+    now = dt.datetime.now().replace(microsecond=0)
+    values = {
+        "customer_id": entities.customer(conn, data.customer, data.contact, resolved=resolved),
+        "reason_id": entities.named(conn, "reason", data.reason, allow_new=True, resolved=resolved),
+        "store_id": entities.named(conn, "store", data.store, allow_new=new_store, resolved=resolved),
+        "agent_id": entities.named(conn, "agent", data.agent, allow_new=new_agent, resolved=resolved),
+        "resolved_on_spot": data.resolved,
+        "description": data.description,
+        "resolution": data.resolution,
+        "at": data.at,
+        "day": data.at.date(),
+        "month": data.at.strftime("%Y-%m"),
+        "channel": data.channel,
+        "follow_up": None if data.resolved else data.follow_up,
+        "resolved_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    cols = ", ".join(values)
+    params = ", ".join(":" + c for c in values)
+    return conn.insert(f"INSERT INTO incident ({cols}) VALUES ({params}) RETURNING id", values)
+
+
+def incident_public(row: dict[str, Any]) -> dict[str, Any]:
+    """An incident as users and JSON see it."""
+    at = as_datetime(row["at"])
+    resolved_at = as_datetime(row["resolved_at"])
+    follow_up = as_date(row["follow_up"])
+    on_spot = bool(row["resolved_on_spot"])
+    status = "resolved on the spot" if on_spot else ("resolved later" if resolved_at else "open")
+    return {
+        "id": int(row["id"]),
+        "customer": row["customer"],
+        "contact": row["contact"],
+        "reason": row["reason"],
+        "resolved": on_spot,
+        "status": status,
+        "store": row["store"],
+        "agent": row["agent"],
+        "at": at.isoformat(timespec="minutes") if at else None,
+        "description": row["description"],
+        "resolution": row["resolution"],
+        "channel": row["channel"],
+        "follow_up": follow_up.isoformat() if follow_up else None,
+        "resolved_at": resolved_at.isoformat(timespec="minutes") if resolved_at else None,
+    }
+
+
+def get_incident(conn: Conn, incident_id: int) -> dict[str, Any]:
+    row = conn.row(INCIDENT_SELECT + " WHERE i.id = :id", {"id": incident_id})
+    if row is None:
+        raise NotFound(f"No incident #{incident_id}.")
+    return incident_public(row)
+
+
+def _raw_incident(conn: Conn, incident_id: int) -> dict[str, Any]:
+    row = conn.row("SELECT * FROM incident WHERE id = :id", {"id": incident_id})
+    if row is None:
+        raise NotFound(f"No incident #{incident_id}.")
+    return {c: row[c] for c in INCIDENT_COLUMNS}
+
+
+def earlier_incidents(conn: Conn, incident_id: int) -> dict[str, int] | None:
+    row = conn.row(
+        "SELECT COUNT(*) AS incidents, COUNT(DISTINCT e.store_id) AS stores, "
+        "COUNT(DISTINCT e.agent_id) AS agents FROM incident e "
+        "JOIN incident i ON i.customer_id = e.customer_id WHERE i.id = :id AND e.id <> :id",
+        {"id": incident_id},
+    )
+    if not row or not row["incidents"]:
+        return None
+    return {k: int(v) for k, v in row.items()}
+
+
+EDITABLE = (
+    "customer contact reason resolved store agent at description resolution channel follow_up"
+).split()
+
+
+def edit_incident(
+    conn: Conn,
+    incident_id: int,
+    changes: dict[str, Any],
+    *,
+    new_store: bool = False,
+    new_agent: bool = False,
+) -> Recorded:
+    """Apply `changes` (keys from EDITABLE) to one incident."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"Cannot edit {', '.join(sorted(unknown))}.")
+    if not changes:
+        raise InvalidInput("Nothing to change: give at least one --field value (see `edit --help`).")
+    resolved = entities.Resolved()
+    with conn.transaction():
+        before = _raw_incident(conn, incident_id)
+        current = get_incident(conn, incident_id)
+        merged = {**current, **{k: v for k, v in changes.items()}}
+        data = validate(
+            IncidentInput(
+                customer=merged["customer"],
+                reason=merged["reason"],
+                resolved=merged["resolved"],
+                store=merged["store"],
+                agent=merged["agent"],
+                at=as_datetime(merged["at"]) or dt.datetime.now(),
+                description=merged["description"],
+                resolution=merged["resolution"],
+                contact=merged["contact"],
+                channel=merged["channel"],
+                follow_up=as_date(merged["follow_up"]),
+            )
+        )
+        updates: dict[str, Any] = {}
+        if "customer" in changes or "contact" in changes:
+            updates["customer_id"] = entities.customer(conn, data.customer, data.contact, resolved=resolved)
+        if "reason" in changes:
+            updates["reason_id"] = entities.named(conn, "reason", data.reason, allow_new=True, resolved=resolved)
+        if "store" in changes:
+            updates["store_id"] = entities.named(conn, "store", data.store, allow_new=new_store, resolved=resolved)
+        if "agent" in changes:
+            updates["agent_id"] = entities.named(conn, "agent", data.agent, allow_new=new_agent, resolved=resolved)
+        if "at" in changes:
+            updates.update(at=data.at, day=data.at.date(), month=data.at.strftime("%Y-%m"))
+        for simple in ("description", "resolution", "channel", "follow_up"):
+            if simple in changes:
+                updates[simple] = getattr(data, simple)
+        if "resolved" in changes:
+            updates["resolved_on_spot"] = data.resolved
+            if data.resolved:
+                updates.update(resolved_at=None, follow_up=None)
+        updates["updated_at"] = dt.datetime.now().replace(microsecond=0)
+        assignments = ", ".join(f"{c} = :{c}" for c in updates)
+        conn.run(f"UPDATE incident SET {assignments} WHERE id = :id", {**updates, "id": incident_id})
+        fields = ", ".join(sorted(changes))
+        journal.record(
+            conn,
+            command="edit",
+            summary=f"edit incident #{incident_id} ({fields})",
+            inserted=[(t, resolved.created.get(t, [])) for t in ("customer", "store", "agent", "reason")],
+            before=[("incident", before)],
+        )
+        incident = get_incident(conn, incident_id)
+    return Recorded(incident, resolved.warnings)
+
+
+def resolve_incident(
+    conn: Conn, incident_id: int, resolution: str, at: dt.datetime
+) -> dict[str, Any]:
+    resolution = check_text("resolution", resolution)
+    if not resolution:
+        raise InvalidInput("Say how it was resolved: --resolution TEXT cannot be empty.")
+    with conn.transaction():
+        before = _raw_incident(conn, incident_id)
+        if before["resolved_on_spot"]:
+            raise Conflict(f"Incident #{incident_id} was already resolved on the spot.")
+        if before["resolved_at"] is not None:
+            when = as_datetime(before["resolved_at"])
+            raise Conflict(
+                f"Incident #{incident_id} was already resolved on {when:%Y-%m-%d %H:%M}; "
+                "use `incidentlog edit` to change the resolution."
+            )
+        happened = as_datetime(before["at"])
+        at = at.replace(microsecond=0, tzinfo=None)
+        if happened and at < happened:
+            raise InvalidInput(
+                f"The resolution time {at:%Y-%m-%d %H:%M} is before the incident ({happened:%Y-%m-%d %H:%M})."
+            )
+        conn.run(
+            "UPDATE incident SET resolution = :resolution, resolved_at = :at, updated_at = :now "
+            "WHERE id = :id",
+            {"resolution": resolution, "at": at, "now": dt.datetime.now().replace(microsecond=0), "id": incident_id},
+        )
+        journal.record(
+            conn, command="resolve", summary=f"resolve incident #{incident_id}", before=[("incident", before)]
+        )
+        return get_incident(conn, incident_id)
+
+
+def delete_incident(conn: Conn, incident_id: int) -> dict[str, Any]:
+    with conn.transaction():
+        incident = get_incident(conn, incident_id)
+        before = _raw_incident(conn, incident_id)
+        conn.run("DELETE FROM incident WHERE id = :id", {"id": incident_id})
+        journal.record(
+            conn,
+            command="delete",
+            summary=f"delete incident #{incident_id} ({incident['customer']}, {incident['reason']})",
+            before=[("incident", before)],
+        )
+    return incident

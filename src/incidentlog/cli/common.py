@@ -24,12 +24,16 @@ STATE = State()
 
 FormatOption = Annotated[
     str,
-    typer.Option("--format", "-f", help="Output format: table, csv or json.", metavar="table|csv|json"),
+    typer.Option(
+        "--format", "-f", help="Output format: table, csv or json.", metavar="table|csv|json"
+    ),
 ]
 PeriodOption = Annotated[
     str | None,
     typer.Option(
-        "--period", "-p", help="Period: 2026-03, 2026-Q2, 2026-W14, last-month, last-30-days, a..b ..."
+        "--period",
+        "-p",
+        help="Period: 2026-03, 2026-Q2, 2026-W14, last-month, last-30-days, a..b ...",
     ),
 ]
 FromOption = Annotated[str | None, typer.Option("--from", help="First day (instead of --period).")]

@@ -15,7 +15,7 @@ except ImportError:  # pragma: no cover
     from click import exceptions as click  # type: ignore[no-redef]
 
 from incidentlog import __version__
-from incidentlog.cli import common, config_cmd, db_cmd, record, training_cmd
+from incidentlog.cli import common, config_cmd, data_cmd, db_cmd, record, report_cmd, training_cmd
 from incidentlog.console import error
 from incidentlog.errors import IncidentlogError
 
@@ -63,7 +63,7 @@ app = typer.Typer(
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Record dissatisfied-customer incidents and training sessions, and see how they are handled.",
-    epilog="Example: incidentlog add \"Ann Lee\" --reason billing --resolved --store North --agent Jane",
+    epilog='Example: incidentlog add "Ann Lee" --reason billing --resolved --store North --agent Jane',
     add_completion=True,
     pretty_exceptions_enable=False,
 )
@@ -80,10 +80,15 @@ def callback(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database file or URL (default: INCIDENTLOG_DB, then the user data dir).", metavar="PATH_OR_URL"),
+        typer.Option(
+            "--db",
+            help="Database file or URL (default: INCIDENTLOG_DB, then the user data dir).",
+            metavar="PATH_OR_URL",
+        ),
     ] = None,
     today: Annotated[
-        str | None, typer.Option("--today", help="Treat this date (YYYY-MM-DD) as today.", metavar="DATE")
+        str | None,
+        typer.Option("--today", help="Treat this date (YYYY-MM-DD) as today.", metavar="DATE"),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
@@ -103,6 +108,10 @@ def callback(
 
 app.add_typer(record.app)
 app.add_typer(training_cmd.app, name="training", help="Record and list training sessions.")
+app.add_typer(report_cmd.app, name="report", help="Reports: agents, store, reasons, training, training-time.")
+app.add_typer(report_cmd.top)
+app.add_typer(data_cmd.app)
+app.add_typer(data_cmd.customers, name="customers", help="List customers and merge duplicates.")
 app.add_typer(config_cmd.app, name="config", help="Defaults for this till: store, agent, database.")
 app.add_typer(db_cmd.app, name="db", help="Database information, backups and schema upgrades.")
 

@@ -18,8 +18,12 @@ if TYPE_CHECKING:
 
 app = typer.Typer()
 
-NewStore = Annotated[bool, typer.Option("--new-store", help="Confirm a new store whose name looks like a known one.")]
-NewAgent = Annotated[bool, typer.Option("--new-agent", help="Confirm a new agent whose name looks like a known one.")]
+NewStore = Annotated[
+    bool, typer.Option("--new-store", help="Confirm a new store whose name looks like a known one.")
+]
+NewAgent = Annotated[
+    bool, typer.Option("--new-agent", help="Confirm a new agent whose name looks like a known one.")
+]
 
 
 def _when(text: str | None) -> dt.datetime | None:
@@ -107,7 +111,9 @@ def _prompt_missing(conn: Conn, values: dict[str, Any]) -> None:
 
         suggested = today() + dt.timedelta(days=3)
         answer = typer.prompt("Follow up on", default=suggested.strftime("%A %Y-%m-%d"))
-        values["follow_up"] = _day(answer.split(" ", 1)[1] if answer.startswith(suggested.strftime("%A ")) else answer)
+        values["follow_up"] = _day(
+            answer.split(" ", 1)[1] if answer.startswith(suggested.strftime("%A ")) else answer
+        )
 
 
 def _resolve_lookalike(exc: Exception, values: dict[str, Any], flags: dict[str, bool]) -> bool:
@@ -116,7 +122,10 @@ def _resolve_lookalike(exc: Exception, values: dict[str, Any], flags: dict[str, 
 
     if not isinstance(exc, NearDuplicate) or not is_interactive():
         return False
-    if typer.confirm(f'{exc.kind.capitalize()} "{exc.name}" is new. Did you mean "{exc.matches[0]}"?', default=True):
+    if typer.confirm(
+        f'{exc.kind.capitalize()} "{exc.name}" is new. Did you mean "{exc.matches[0]}"?',
+        default=True,
+    ):
         values[exc.kind] = exc.matches[0]
         return True
     if typer.confirm(f'Record "{exc.name}" as a new {exc.kind}?', default=False):
@@ -128,18 +137,42 @@ def _resolve_lookalike(exc: Exception, values: dict[str, Any], flags: dict[str, 
 @app.command()
 def add(
     customer: Annotated[str | None, typer.Argument(help="Customer name.")] = None,
-    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Reason for dissatisfaction, e.g. billing.")] = None,
-    resolved: Annotated[
-        bool | None, typer.Option("--resolved/--unresolved", help="Resolved on the spot, or not (stays open).")
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help="Reason for dissatisfaction, e.g. billing.")
     ] = None,
-    store: Annotated[str | None, typer.Option("--store", "-s", help="Store (default: `config set store`).")] = None,
-    agent: Annotated[str | None, typer.Option("--agent", "-a", help="Agent who handled it (default: `config set agent`).")] = None,
-    description: Annotated[str | None, typer.Option("--description", "-d", help="What happened.")] = None,
-    resolution: Annotated[str | None, typer.Option("--resolution", help="What was done, or the next steps.")] = None,
-    at: Annotated[str | None, typer.Option("--at", help="When: '2026-05-14 15:30', 'yesterday 15:30', '2 hours ago' (default: now).")] = None,
-    contact: Annotated[str | None, typer.Option("--contact", help="Customer e-mail or phone.")] = None,
-    channel: Annotated[str | None, typer.Option("--channel", help="phone, in-person, email, chat or social.")] = None,
-    follow_up: Annotated[str | None, typer.Option("--follow-up", help="Follow-up date for an open incident.")] = None,
+    resolved: Annotated[
+        bool | None,
+        typer.Option("--resolved/--unresolved", help="Resolved on the spot, or not (stays open)."),
+    ] = None,
+    store: Annotated[
+        str | None, typer.Option("--store", "-s", help="Store (default: `config set store`).")
+    ] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option("--agent", "-a", help="Agent who handled it (default: `config set agent`)."),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", "-d", help="What happened.")
+    ] = None,
+    resolution: Annotated[
+        str | None, typer.Option("--resolution", help="What was done, or the next steps.")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="When: '2026-05-14 15:30', 'yesterday 15:30', '2 hours ago' (default: now).",
+        ),
+    ] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="Customer e-mail or phone.")
+    ] = None,
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="phone, in-person, email, chat or social.")
+    ] = None,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", help="Follow-up date for an open incident.")
+    ] = None,
     new_store: NewStore = False,
     new_agent: NewAgent = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the new id.")] = False,
@@ -155,25 +188,44 @@ def add(
 
     defaults = config.load()
     values: dict[str, Any] = {
-        "customer": customer, "reason": reason, "resolved": resolved,
-        "store": store or defaults.get("store"), "agent": agent or defaults.get("agent"),
-        "description": description, "resolution": resolution, "follow_up": _day(follow_up),
+        "customer": customer,
+        "reason": reason,
+        "resolved": resolved,
+        "store": store or defaults.get("store"),
+        "agent": agent or defaults.get("agent"),
+        "description": description,
+        "resolution": resolution,
+        "follow_up": _day(follow_up),
     }
     when = _when(at) or now().replace(microsecond=0)
-    missing = [k for k in ("customer", "reason", "resolved", "store", "agent") if values[k] in (None, "")]
+    missing = [
+        k for k in ("customer", "reason", "resolved", "store", "agent") if values[k] in (None, "")
+    ]
     flags = {"new_store": new_store, "new_agent": new_agent}
     with common.connect() as conn:
         if missing:
             if not is_interactive():
-                names = ", ".join("CUSTOMER" if k == "customer" else ("--resolved/--unresolved" if k == "resolved" else f"--{k}") for k in missing)
+                names = ", ".join(
+                    "CUSTOMER"
+                    if k == "customer"
+                    else ("--resolved/--unresolved" if k == "resolved" else f"--{k}")
+                    for k in missing
+                )
                 raise InvalidInput(f"Missing {names} (no terminal to ask on).")
             _prompt_missing(conn, values)
         while True:
             data = IncidentInput(
-                customer=values["customer"], reason=values["reason"], resolved=bool(values["resolved"]),
-                store=values["store"], agent=values["agent"], at=when,
-                description=values["description"] or "", resolution=values["resolution"] or "",
-                contact=contact, channel=channel, follow_up=values["follow_up"],
+                customer=values["customer"],
+                reason=values["reason"],
+                resolved=bool(values["resolved"]),
+                store=values["store"],
+                agent=values["agent"],
+                at=when,
+                description=values["description"] or "",
+                resolution=values["resolution"] or "",
+                contact=contact,
+                channel=channel,
+                follow_up=values["follow_up"],
             )
             try:
                 recorded = add_incident(conn, data, **flags)
@@ -182,7 +234,6 @@ def add(
                 if not _resolve_lookalike(exc, values, flags):
                     raise
     _report_recorded(recorded, quiet=quiet)
-
 
 
 def incident_columns() -> list[Any]:
@@ -199,13 +250,26 @@ def incident_columns() -> list[Any]:
     ]
 
 
-def _filter(period: Any, store: str | None, agent: str | None, customer: str | None,
-            reason: str | None, open_only: bool, limit: int | None) -> Any:
+def _filter(
+    period: Any,
+    store: str | None,
+    agent: str | None,
+    customer: str | None,
+    reason: str | None,
+    open_only: bool,
+    limit: int | None,
+) -> Any:
     from incidentlog.listing import IncidentFilter
 
     return IncidentFilter(
-        start=period.start if period else None, end=period.end if period else None,
-        store=store, agent=agent, customer=customer, reason=reason, open_only=open_only, limit=limit,
+        start=period.start if period else None,
+        end=period.end if period else None,
+        store=store,
+        agent=agent,
+        customer=customer,
+        reason=reason,
+        open_only=open_only,
+        limit=limit,
     )
 
 
@@ -216,7 +280,9 @@ def list_(
     to: ToOption = None,
     store: Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")] = None,
     agent: Annotated[str | None, typer.Option("--agent", "-a", help="Only this agent.")] = None,
-    customer: Annotated[str | None, typer.Option("--customer", "-c", help="Only this customer (name or contact).")] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", "-c", help="Only this customer (name or contact).")
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", "-r", help="Only this reason.")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only incidents still open.")] = False,
     limit: LimitOption = None,
@@ -232,7 +298,9 @@ def list_(
     fmt = check_format(fmt)
     chosen = common.period(period, from_, to)
     with common.connect() as conn:
-        rows = list_incidents(conn, _filter(chosen, store, agent, customer, reason, open_only, limit))
+        rows = list_incidents(
+            conn, _filter(chosen, store, agent, customer, reason, open_only, limit)
+        )
     title = f"Incidents · {chosen.label}" if chosen else "Incidents"
     render(rows, incident_columns(), fmt, title=title, empty="No incidents match.")
 
@@ -260,16 +328,26 @@ def show(
 
 def _show_card(incident: dict[str, Any]) -> None:
     labels = [
-        ("customer", "Customer"), ("contact", "Contact"), ("reason", "Reason"), ("status", "Status"),
-        ("at", "When"), ("store", "Store"), ("agent", "Agent"), ("channel", "Channel"),
-        ("description", "What happened"), ("resolution", "Resolution"),
-        ("follow_up", "Follow up"), ("resolved_at", "Resolved at"),
+        ("customer", "Customer"),
+        ("contact", "Contact"),
+        ("reason", "Reason"),
+        ("status", "Status"),
+        ("at", "When"),
+        ("store", "Store"),
+        ("agent", "Agent"),
+        ("channel", "Channel"),
+        ("description", "What happened"),
+        ("resolution", "Resolution"),
+        ("follow_up", "Follow up"),
+        ("resolved_at", "Resolved at"),
     ]
     echo(f"Incident #{incident['id']}", bold=True)
     for key, label in labels:
         value = incident.get(key)
         if value not in (None, ""):
-            echo(f"  {label + ':':<15}{str(value).replace('T', ' ') if key in ('at', 'resolved_at') else value}")
+            echo(
+                f"  {label + ':':<15}{str(value).replace('T', ' ') if key in ('at', 'resolved_at') else value}"
+            )
 
 
 @app.command()
@@ -278,14 +356,22 @@ def edit(
     customer: Annotated[str | None, typer.Option("--customer", help="New customer name.")] = None,
     contact: Annotated[str | None, typer.Option("--contact", help="New contact.")] = None,
     reason: Annotated[str | None, typer.Option("--reason", "-r", help="New reason.")] = None,
-    resolved: Annotated[bool | None, typer.Option("--resolved/--unresolved", help="Resolved on the spot or not.")] = None,
+    resolved: Annotated[
+        bool | None, typer.Option("--resolved/--unresolved", help="Resolved on the spot or not.")
+    ] = None,
     store: Annotated[str | None, typer.Option("--store", "-s", help="New store.")] = None,
     agent: Annotated[str | None, typer.Option("--agent", "-a", help="New agent.")] = None,
-    description: Annotated[str | None, typer.Option("--description", "-d", help="New description.")] = None,
-    resolution: Annotated[str | None, typer.Option("--resolution", help="New resolution text.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", "-d", help="New description.")
+    ] = None,
+    resolution: Annotated[
+        str | None, typer.Option("--resolution", help="New resolution text.")
+    ] = None,
     at: Annotated[str | None, typer.Option("--at", help="New time.")] = None,
     channel: Annotated[str | None, typer.Option("--channel", help="New channel.")] = None,
-    follow_up: Annotated[str | None, typer.Option("--follow-up", help="New follow-up date.")] = None,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", help="New follow-up date.")
+    ] = None,
     new_store: NewStore = False,
     new_agent: NewAgent = False,
 ) -> None:
@@ -298,14 +384,24 @@ def edit(
     changes: dict[str, Any] = {
         k: v
         for k, v in {
-            "customer": customer, "contact": contact, "reason": reason, "resolved": resolved,
-            "store": store, "agent": agent, "description": description, "resolution": resolution,
-            "at": _when(at), "channel": channel, "follow_up": _day(follow_up),
+            "customer": customer,
+            "contact": contact,
+            "reason": reason,
+            "resolved": resolved,
+            "store": store,
+            "agent": agent,
+            "description": description,
+            "resolution": resolution,
+            "at": _when(at),
+            "channel": channel,
+            "follow_up": _day(follow_up),
         }.items()
         if v is not None
     }
     with common.connect() as conn:
-        recorded = edit_incident(conn, incident_id, changes, new_store=new_store, new_agent=new_agent)
+        recorded = edit_incident(
+            conn, incident_id, changes, new_store=new_store, new_agent=new_agent
+        )
     _report_recorded(recorded, verb="Updated")
 
 
@@ -313,7 +409,9 @@ def edit(
 def resolve(
     incident_id: Annotated[int, typer.Argument(metavar="ID", help="Incident id.")],
     resolution: Annotated[str, typer.Option("--resolution", help="How it was resolved.")],
-    at: Annotated[str | None, typer.Option("--at", help="When it was resolved (default: now).")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="When it was resolved (default: now).")
+    ] = None,
 ) -> None:
     """Record the later resolution of an open incident.
 
@@ -373,12 +471,16 @@ def follow_ups(
     fmt = check_format(fmt)
     chosen = common.period(period, from_, to, default=None)
     with common.connect() as conn:
-        rows = open_incidents(conn, _filter(chosen, store, agent, None, None, True, limit), today=today())
+        rows = open_incidents(
+            conn, _filter(chosen, store, agent, None, None, True, limit), today=today()
+        )
     columns = [
         *incident_columns()[:6],
         Column("follow_up", "Follow up", show=lambda v, _r: v or "—"),
         Column(
-            "overdue_days", "Overdue", "right",
+            "overdue_days",
+            "Overdue",
+            "right",
             show=lambda v, _r: f"{v} day{'s' if v != 1 else ''}" if v else "",
             style="red",
         ),

@@ -16,14 +16,34 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("add")
 def add(
     topic: Annotated[str, typer.Option("--topic", "-t", help="What the session was about.")],
-    kind: Annotated[str, typer.Option("--kind", "-k", help="roleplay, new-material or review.", metavar="roleplay|new-material|review")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="roleplay, new-material or review.",
+            metavar="roleplay|new-material|review",
+        ),
+    ],
     minutes: Annotated[int, typer.Option("--minutes", "-m", help="Duration in minutes.")],
-    agents: Annotated[str, typer.Option("--agents", help='Attendees, comma-separated: "Jane,Bob".')],
-    on: Annotated[str | None, typer.Option("--on", help="Day of the session (default: today).")] = None,
-    store: Annotated[str | None, typer.Option("--store", "-s", help="Store (default: `config set store`).")] = None,
+    agents: Annotated[
+        str, typer.Option("--agents", help='Attendees, comma-separated: "Jane,Bob".')
+    ],
+    on: Annotated[
+        str | None, typer.Option("--on", help="Day of the session (default: today).")
+    ] = None,
+    store: Annotated[
+        str | None, typer.Option("--store", "-s", help="Store (default: `config set store`).")
+    ] = None,
     trainer: Annotated[str | None, typer.Option("--trainer", help="Who gave it.")] = None,
-    new_agent: Annotated[bool, typer.Option("--new-agent", help="Confirm new agents whose names look like known ones.")] = False,
-    new_store: Annotated[bool, typer.Option("--new-store", help="Confirm a new store whose name looks like a known one.")] = False,
+    new_agent: Annotated[
+        bool,
+        typer.Option("--new-agent", help="Confirm new agents whose names look like known ones."),
+    ] = False,
+    new_store: Annotated[
+        bool,
+        typer.Option("--new-store", help="Confirm a new store whose name looks like a known one."),
+    ] = False,
 ) -> None:
     """Record a training session and who attended.
 
@@ -39,14 +59,21 @@ def add(
     if day > today():
         raise InvalidInput(f"The session day {day} is in the future; record sessions once given.")
     data = SessionInput(
-        topic=topic, kind=kind, minutes=minutes, agents=split_agents(agents), on=day,
-        store=store or config.load().get("store"), trainer=trainer,
+        topic=topic,
+        kind=kind,
+        minutes=minutes,
+        agents=split_agents(agents),
+        on=day,
+        store=store or config.load().get("store"),
+        trainer=trainer,
     )
     with common.connect() as conn:
         try:
             session = add_session(conn, data, new_agent=new_agent, new_store=new_store)
         except NearDuplicate as exc:
-            if not is_interactive() or not typer.confirm(f"{exc} Record it as new anyway?", default=False):
+            if not is_interactive() or not typer.confirm(
+                f"{exc} Record it as new anyway?", default=False
+            ):
                 raise
             session = add_session(conn, data, new_agent=True, new_store=True)
     echo(
@@ -60,7 +87,9 @@ def list_(
     period: PeriodOption = None,
     from_: FromOption = None,
     to: ToOption = None,
-    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only sessions whose topic contains this.")] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", "-t", help="Only sessions whose topic contains this.")
+    ] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """List training sessions (default period: this month).
@@ -73,11 +102,21 @@ def list_(
     fmt = check_format(fmt)
     chosen = common.period(period, from_, to)
     with common.connect() as conn:
-        rows = list_sessions(conn, start=chosen.start if chosen else None, end=chosen.end if chosen else None, topic=topic)
+        rows = list_sessions(
+            conn,
+            start=chosen.start if chosen else None,
+            end=chosen.end if chosen else None,
+            topic=topic,
+        )
     columns = [
-        Column("id", "#", "right"), Column("on", "On", no_wrap=True), Column("topic", "Topic"),
-        Column("kind", "Kind"), Column("minutes", "Minutes", "right"), Column("agents", "Attendees"),
-        Column("store", "Store"), Column("trainer", "Trainer"),
+        Column("id", "#", "right"),
+        Column("on", "On", no_wrap=True),
+        Column("topic", "Topic"),
+        Column("kind", "Kind"),
+        Column("minutes", "Minutes", "right"),
+        Column("agents", "Attendees"),
+        Column("store", "Store"),
+        Column("trainer", "Trainer"),
     ]
     title = f"Training sessions · {chosen.label}" if chosen else "Training sessions"
     render(rows, columns, fmt, title=title, empty="No training sessions in this period.")

@@ -26,7 +26,9 @@ def is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def echo(message: str = "", *, fg: str | None = None, bold: bool = False, err: bool = False) -> None:
+def echo(
+    message: str = "", *, fg: str | None = None, bold: bool = False, err: bool = False
+) -> None:
     stream = sys.stderr if err else sys.stdout
     if fg or bold:
         message = typer.style(message, fg=fg, bold=bold)

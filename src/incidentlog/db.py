@@ -139,10 +139,14 @@ class Database:
                 # Customer names are personal data: the file is for its owner only.
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
             except OSError as exc:
-                raise DomainError(f"Cannot create the database {self.path}: {exc.strerror}.") from exc
+                raise DomainError(
+                    f"Cannot create the database {self.path}: {exc.strerror}."
+                ) from exc
         try:
             raw = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
                 check_same_thread=False,
             )
             configure_sqlite(raw)

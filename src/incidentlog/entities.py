@@ -27,7 +27,9 @@ def check_name(kind: str, value: str | None) -> str:
     if not cleaned:
         raise InvalidInput(f"The {kind} cannot be empty.")
     if len(cleaned) > names.MAX_NAME:
-        raise InvalidInput(f"The {kind} is too long ({len(cleaned)} characters; at most {names.MAX_NAME}).")
+        raise InvalidInput(
+            f"The {kind} is too long ({len(cleaned)} characters; at most {names.MAX_NAME})."
+        )
     return cleaned
 
 
@@ -80,7 +82,10 @@ def customer(conn: Conn, name: str, contact: str | None, *, resolved: Resolved) 
     name_key = names.key(display)
     contact = names.clean(contact) if contact else None
     if contact:
-        found = conn.row("SELECT id FROM customer WHERE key = :key", {"key": names.customer_key(display, contact)})
+        found = conn.row(
+            "SELECT id FROM customer WHERE key = :key",
+            {"key": names.customer_key(display, contact)},
+        )
         if found:
             return int(found["id"])
         # The same name recorded earlier without a contact is taken to be this person.
@@ -90,11 +95,17 @@ def customer(conn: Conn, name: str, contact: str | None, *, resolved: Resolved) 
         if unnamed:
             conn.run(
                 "UPDATE customer SET key = :key, contact = :contact WHERE id = :id",
-                {"key": names.customer_key(display, contact), "contact": contact, "id": unnamed["id"]},
+                {
+                    "key": names.customer_key(display, contact),
+                    "contact": contact,
+                    "id": unnamed["id"],
+                },
             )
             return int(unnamed["id"])
     else:
-        found = conn.row("SELECT id FROM customer WHERE key = :key", {"key": names.customer_key(display, None)})
+        found = conn.row(
+            "SELECT id FROM customer WHERE key = :key", {"key": names.customer_key(display, None)}
+        )
         if found:
             return int(found["id"])
         same_name = conn.rows("SELECT id FROM customer WHERE name_key = :nk", {"nk": name_key})
@@ -104,7 +115,12 @@ def customer(conn: Conn, name: str, contact: str | None, *, resolved: Resolved) 
     new_id = conn.insert(
         "INSERT INTO customer (name, name_key, key, contact) "
         "VALUES (:name, :name_key, :key, :contact) RETURNING id",
-        {"name": display, "name_key": name_key, "key": names.customer_key(display, contact), "contact": contact},
+        {
+            "name": display,
+            "name_key": name_key,
+            "key": names.customer_key(display, contact),
+            "contact": contact,
+        },
     )
     resolved.note_created("customer", new_id)
     return new_id

@@ -72,10 +72,12 @@ def undo(conn: Conn) -> dict[str, Any]:
         if entry is None:
             raise NotFound("Nothing to undo.")
         payload = json.loads(entry["payload"])
-        for table, ids in payload["inserted"]:
-            _delete(conn, table, ids)
+        # Rows first go back to what they referred to before (an edit's old reason, say),
+        # so the rows the change created are no longer referenced when they are deleted.
         for table, row in payload["before"]:
             _restore(conn, table, row)
+        for table, ids in payload["inserted"]:
+            _delete(conn, table, ids)
         conn.run("DELETE FROM journal WHERE id = :id", {"id": entry["id"]})
     return entry
 

@@ -12,8 +12,7 @@ import datetime as dt
 from sqlalchemy import Column, Date, DateTime, Index, String, Text
 from sqlmodel import Field, SQLModel
 
-KINDS = ("roleplay", "new-material", "review")
-CHANNELS = ("phone", "in-person", "email", "chat", "social")
+from incidentlog.vocabulary import CHANNELS, KINDS  # noqa: F401 - re-exported
 
 
 class Store(SQLModel, table=True):
@@ -98,9 +97,7 @@ class TrainingSession(SQLModel, table=True):
 class Attendance(SQLModel, table=True):
     __tablename__ = "attendance"
     __table_args__ = (Index("ix_attendance_agent", "agent_id"),)
-    session_id: int = Field(
-        foreign_key="training_session.id", primary_key=True, ondelete="CASCADE"
-    )
+    session_id: int = Field(foreign_key="training_session.id", primary_key=True, ondelete="CASCADE")
     agent_id: int = Field(foreign_key="agent.id", primary_key=True)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from incidentlog import entities, journal, names
 from incidentlog.db import Conn, as_date, as_datetime
 from incidentlog.errors import Conflict, InvalidInput, NotFound
-from incidentlog.models import CHANNELS
+from incidentlog.vocabulary import CHANNELS
 
 INCIDENT_SELECT = """
 SELECT i.id, c.name AS customer, c.contact AS contact, r.name AS reason,
@@ -53,9 +53,12 @@ def normalise_channel(channel: str | None) -> str | None:
     if channel is None or not channel.strip():
         return None
     value = names.key(channel).replace(" ", "-").replace("_", "-")
-    value = {"inperson": "in-person", "in-store": "in-person", "e-mail": "email", "mail": "email"}.get(
-        value, value
-    )
+    value = {
+        "inperson": "in-person",
+        "in-store": "in-person",
+        "e-mail": "email",
+        "mail": "email",
+    }.get(value, value)
     if value not in CHANNELS:
         raise InvalidInput(f'Unknown channel "{channel}". Use one of: {", ".join(CHANNELS)}.')
     return value
@@ -64,7 +67,9 @@ def normalise_channel(channel: str | None) -> str | None:
 def check_text(label: str, text: str | None) -> str:
     text = (text or "").strip()
     if len(text) > names.MAX_TEXT:
-        raise InvalidInput(f"The {label} is too long ({len(text)} characters; at most {names.MAX_TEXT}).")
+        raise InvalidInput(
+            f"The {label} is too long ({len(text)} characters; at most {names.MAX_TEXT})."
+        )
     return text
 
 
@@ -79,7 +84,9 @@ def validate(data: IncidentInput) -> IncidentInput:
         at=data.at.replace(microsecond=0, tzinfo=None),
         description=check_text("description", data.description),
         resolution=check_text("resolution", data.resolution),
-        contact=entities.check_name("contact", data.contact) if data.contact and data.contact.strip() else None,
+        contact=entities.check_name("contact", data.contact)
+        if data.contact and data.contact.strip()
+        else None,
         channel=normalise_channel(data.channel),
         follow_up=data.follow_up,
     )
@@ -91,7 +98,9 @@ def add_incident(
     data = validate(data)
     resolved = entities.Resolved()
     with conn.transaction():
-        incident_id = insert_incident(conn, data, resolved, new_store=new_store, new_agent=new_agent)
+        incident_id = insert_incident(
+            conn, data, resolved, new_store=new_store, new_agent=new_agent
+        )
         incident = get_incident(conn, incident_id)
         inserted = [("incident", [incident_id])] + [
             (t, resolved.created.get(t, [])) for t in ("customer", "store", "agent", "reason")
@@ -118,8 +127,12 @@ def insert_incident(
     values = {
         "customer_id": entities.customer(conn, data.customer, data.contact, resolved=resolved),
         "reason_id": entities.named(conn, "reason", data.reason, allow_new=True, resolved=resolved),
-        "store_id": entities.named(conn, "store", data.store, allow_new=new_store, resolved=resolved),
-        "agent_id": entities.named(conn, "agent", data.agent, allow_new=new_agent, resolved=resolved),
+        "store_id": entities.named(
+            conn, "store", data.store, allow_new=new_store, resolved=resolved
+        ),
+        "agent_id": entities.named(
+            conn, "agent", data.agent, allow_new=new_agent, resolved=resolved
+        ),
         "resolved_on_spot": data.resolved,
         "description": data.description,
         "resolution": data.resolution,
@@ -206,7 +219,9 @@ def edit_incident(
     if unknown:
         raise InvalidInput(f"Cannot edit {', '.join(sorted(unknown))}.")
     if not changes:
-        raise InvalidInput("Nothing to change: give at least one --field value (see `edit --help`).")
+        raise InvalidInput(
+            "Nothing to change: give at least one --field value (see `edit --help`)."
+        )
     resolved = entities.Resolved()
     with conn.transaction():
         before = _raw_incident(conn, incident_id)
@@ -229,13 +244,21 @@ def edit_incident(
         )
         updates: dict[str, Any] = {}
         if "customer" in changes or "contact" in changes:
-            updates["customer_id"] = entities.customer(conn, data.customer, data.contact, resolved=resolved)
+            updates["customer_id"] = entities.customer(
+                conn, data.customer, data.contact, resolved=resolved
+            )
         if "reason" in changes:
-            updates["reason_id"] = entities.named(conn, "reason", data.reason, allow_new=True, resolved=resolved)
+            updates["reason_id"] = entities.named(
+                conn, "reason", data.reason, allow_new=True, resolved=resolved
+            )
         if "store" in changes:
-            updates["store_id"] = entities.named(conn, "store", data.store, allow_new=new_store, resolved=resolved)
+            updates["store_id"] = entities.named(
+                conn, "store", data.store, allow_new=new_store, resolved=resolved
+            )
         if "agent" in changes:
-            updates["agent_id"] = entities.named(conn, "agent", data.agent, allow_new=new_agent, resolved=resolved)
+            updates["agent_id"] = entities.named(
+                conn, "agent", data.agent, allow_new=new_agent, resolved=resolved
+            )
         if "at" in changes:
             updates.update(at=data.at, day=data.at.date(), month=data.at.strftime("%Y-%m"))
         for simple in ("description", "resolution", "channel", "follow_up"):
@@ -247,13 +270,17 @@ def edit_incident(
                 updates.update(resolved_at=None, follow_up=None)
         updates["updated_at"] = dt.datetime.now().replace(microsecond=0)
         assignments = ", ".join(f"{c} = :{c}" for c in updates)
-        conn.run(f"UPDATE incident SET {assignments} WHERE id = :id", {**updates, "id": incident_id})
+        conn.run(
+            f"UPDATE incident SET {assignments} WHERE id = :id", {**updates, "id": incident_id}
+        )
         fields = ", ".join(sorted(changes))
         journal.record(
             conn,
             command="edit",
             summary=f"edit incident #{incident_id} ({fields})",
-            inserted=[(t, resolved.created.get(t, [])) for t in ("customer", "store", "agent", "reason")],
+            inserted=[
+                (t, resolved.created.get(t, [])) for t in ("customer", "store", "agent", "reason")
+            ],
             before=[("incident", before)],
         )
         incident = get_incident(conn, incident_id)
@@ -285,10 +312,18 @@ def resolve_incident(
         conn.run(
             "UPDATE incident SET resolution = :resolution, resolved_at = :at, updated_at = :now "
             "WHERE id = :id",
-            {"resolution": resolution, "at": at, "now": dt.datetime.now().replace(microsecond=0), "id": incident_id},
+            {
+                "resolution": resolution,
+                "at": at,
+                "now": dt.datetime.now().replace(microsecond=0),
+                "id": incident_id,
+            },
         )
         journal.record(
-            conn, command="resolve", summary=f"resolve incident #{incident_id}", before=[("incident", before)]
+            conn,
+            command="resolve",
+            summary=f"resolve incident #{incident_id}",
+            before=[("incident", before)],
         )
         return get_incident(conn, incident_id)
 

@@ -134,8 +134,17 @@ def render_table(
             value = footer[col.key]
             foot = col.show(value, footer) if col.show else show_value(value)
         table.add_column(
-            col.header, justify=col.justify, style=col.style, no_wrap=col.no_wrap, footer=foot  # type: ignore[arg-type]
+            col.header,
+            justify=col.justify,
+            style=col.style,
+            no_wrap=col.no_wrap,
+            footer=foot,  # type: ignore[arg-type]
         )
     for row in rows:
-        table.add_row(*[c.show(row.get(c.key), row) if c.show else show_value(row.get(c.key)) for c in columns])
+        table.add_row(
+            *[
+                c.show(row.get(c.key), row) if c.show else show_value(row.get(c.key))
+                for c in columns
+            ]
+        )
     console.print(table)

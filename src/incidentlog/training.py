@@ -9,7 +9,7 @@ from typing import Any
 from incidentlog import entities, journal, names
 from incidentlog.db import Conn, as_date
 from incidentlog.errors import InvalidInput, NotFound
-from incidentlog.models import KINDS
+from incidentlog.vocabulary import KINDS
 
 MAX_MINUTES = 24 * 60
 
@@ -27,7 +27,9 @@ class SessionInput:
 
 def normalise_kind(kind: str) -> str:
     value = names.key(kind).replace(" ", "-").replace("_", "-")
-    value = {"role-play": "roleplay", "newmaterial": "new-material", "new": "new-material"}.get(value, value)
+    value = {"role-play": "roleplay", "newmaterial": "new-material", "new": "new-material"}.get(
+        value, value
+    )
     if value not in KINDS:
         raise InvalidInput(f'Unknown training kind "{kind}". Use one of: {", ".join(KINDS)}.')
     return value
@@ -43,26 +45,40 @@ def validate(data: SessionInput) -> SessionInput:
     agents = [entities.check_name("agent", a) for a in data.agents]
     if not agents:
         raise InvalidInput('Name the agents who attended, e.g. --agents "Jane,Bob".')
-    unique = list({names.key(a): a for a in agents}.values())
+    first_spelling: dict[str, str] = {}
+    for agent in agents:
+        first_spelling.setdefault(names.key(agent), agent)
+    unique = list(first_spelling.values())
     return SessionInput(
         topic=entities.check_name("topic", data.topic),
         kind=normalise_kind(data.kind),
         minutes=data.minutes,
         agents=unique,
         on=data.on,
-        store=entities.check_name("store", data.store) if data.store and data.store.strip() else None,
-        trainer=entities.check_name("trainer", data.trainer) if data.trainer and data.trainer.strip() else None,
+        store=entities.check_name("store", data.store)
+        if data.store and data.store.strip()
+        else None,
+        trainer=entities.check_name("trainer", data.trainer)
+        if data.trainer and data.trainer.strip()
+        else None,
     )
 
 
 def insert_session(
-    conn: Conn, data: SessionInput, resolved: entities.Resolved, *, new_agent: bool = False, new_store: bool = False
+    conn: Conn,
+    data: SessionInput,
+    resolved: entities.Resolved,
+    *,
+    new_agent: bool = False,
+    new_store: bool = False,
 ) -> int:
     store_id = (
-        entities.named(conn, "store", data.store, allow_new=new_store, resolved=resolved) if data.store else None
+        entities.named(conn, "store", data.store, allow_new=new_store, resolved=resolved)
+        if data.store
+        else None
     )
     session_id = conn.insert(
-        'INSERT INTO training_session (day, month, topic, kind, minutes, store_id, trainer, created_at) '
+        "INSERT INTO training_session (day, month, topic, kind, minutes, store_id, trainer, created_at) "
         "VALUES (:day, :month, :topic, :kind, :minutes, :store_id, :trainer, :created_at) RETURNING id",
         {
             "day": data.on,
@@ -78,7 +94,8 @@ def insert_session(
     for agent in data.agents:
         agent_id = entities.named(conn, "agent", agent, allow_new=new_agent, resolved=resolved)
         conn.run(
-            "INSERT INTO attendance (session_id, agent_id) VALUES (:s, :a)", {"s": session_id, "a": agent_id}
+            "INSERT INTO attendance (session_id, agent_id) VALUES (:s, :a)",
+            {"s": session_id, "a": agent_id},
         )
     return session_id
 
@@ -141,7 +158,11 @@ def get_session(conn: Conn, session_id: int) -> dict[str, Any]:
 
 
 def list_sessions(
-    conn: Conn, *, start: dt.date | None = None, end: dt.date | None = None, topic: str | None = None
+    conn: Conn,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    topic: str | None = None,
 ) -> list[dict[str, Any]]:
     clauses, params = [], {}
     if start is not None:

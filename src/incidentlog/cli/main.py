@@ -108,7 +108,9 @@ def callback(
 
 app.add_typer(record.app)
 app.add_typer(training_cmd.app, name="training", help="Record and list training sessions.")
-app.add_typer(report_cmd.app, name="report", help="Reports: agents, store, reasons, training, training-time.")
+app.add_typer(
+    report_cmd.app, name="report", help="Reports: agents, store, reasons, training, training-time."
+)
 app.add_typer(report_cmd.top)
 app.add_typer(data_cmd.app)
 app.add_typer(data_cmd.customers, name="customers", help="List customers and merge duplicates.")

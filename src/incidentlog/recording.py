@@ -226,7 +226,7 @@ def edit_incident(
     with conn.transaction():
         before = _raw_incident(conn, incident_id)
         current = get_incident(conn, incident_id)
-        merged = {**current, **{k: v for k, v in changes.items()}}
+        merged = {**current, **changes}
         data = validate(
             IncidentInput(
                 customer=merged["customer"],

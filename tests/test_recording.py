@@ -443,3 +443,23 @@ def test_show_table(cli: Cli) -> None:
     cli.add("Ann Lee", description="printer jam", contact="+351 912 345 678")
     out = cli("show", "1").stdout
     assert "Incident #1" in out and "printer jam" in out and "+351 912 345 678" in out
+
+
+def test_undo_reverses_only_this_tills_changes(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("incidentlog.journal.actor", lambda: "clerk@till-1")
+    cli.add("Ann")
+    monkeypatch.setattr("incidentlog.journal.actor", lambda: "clerk@till-2")
+    cli.add("Bob")
+    monkeypatch.setattr("incidentlog.journal.actor", lambda: "clerk@till-1")
+    assert "Ann" in cli("undo").stdout
+    assert [r["customer"] for r in cli("list", "--format", "json").json()] == ["Bob"]
+
+
+def test_journal_keeps_a_bounded_history(
+    cli: Cli, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("incidentlog.journal.KEEP", 3)
+    for name in ("A", "B", "C", "D", "E"):
+        cli.add(name)
+    entries = sqlite3.connect(isolated).execute("SELECT COUNT(*) FROM journal").fetchone()[0]
+    assert entries == 4  # the newest plus KEEP before it

@@ -19,6 +19,20 @@ TABLES = {"incident", "customer", "store", "agent", "reason", "training_session"
 DATETIME_COLUMNS = {"at", "resolved_at", "created_at", "updated_at"}
 DATE_COLUMNS = {"day", "follow_up"}
 KEYS = {"attendance": ("session_id", "agent_id")}
+# Undo reaches this many changes back per till; older entries are dropped as new ones come.
+KEEP = 200
+
+
+def actor() -> str:
+    """Who is changing things: user@host, so each till undoes only its own changes."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"[:200]
 
 
 def _jsonable(value: Any) -> Any:
@@ -51,23 +65,32 @@ def record(
         "inserted": [[table, list(ids)] for table, ids in inserted if ids],
         "before": [[table, {k: _jsonable(v) for k, v in row.items()}] for table, row in before],
     }
+    who = actor()
     conn.run(
-        "INSERT INTO journal (created_at, command, summary, payload) "
-        "VALUES (:created_at, :command, :summary, :payload)",
+        "INSERT INTO journal (created_at, actor, command, summary, payload) "
+        "VALUES (:created_at, :actor, :command, :summary, :payload)",
         {
             "created_at": dt.datetime.now().replace(microsecond=0),
+            "actor": who,
             "command": command,
             "summary": summary,
             "payload": json.dumps(payload),
         },
     )
+    conn.run(
+        "DELETE FROM journal WHERE actor = :actor AND id <= "
+        "(SELECT MAX(id) FROM journal WHERE actor = :actor) - :keep",
+        {"actor": who, "keep": KEEP},
+    )
 
 
 def undo(conn: Conn) -> dict[str, Any]:
-    """Reverse the most recent journalled change; returns its journal entry."""
+    """Reverse this till's most recent journalled change; returns its journal entry."""
     with conn.transaction():
         entry = conn.row(
-            "SELECT id, created_at, command, summary, payload FROM journal ORDER BY id DESC LIMIT 1"
+            "SELECT id, created_at, command, summary, payload FROM journal "
+            "WHERE actor = :actor ORDER BY id DESC LIMIT 1",
+            {"actor": actor()},
         )
         if entry is None:
             raise NotFound("Nothing to undo.")

@@ -105,8 +105,11 @@ class JournalEntry(SQLModel, table=True):
     """One reversible change; `payload` holds what `undo` needs as JSON."""
 
     __tablename__ = "journal"
+    __table_args__ = (Index("ix_journal_actor", "actor", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
+    # user@host of the till that made the change: `undo` only reverses the caller's own.
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
     command: str = Field(sa_column=Column(String(40), nullable=False))
     summary: str = Field(sa_column=Column(Text, nullable=False))
     payload: str = Field(sa_column=Column(Text, nullable=False))

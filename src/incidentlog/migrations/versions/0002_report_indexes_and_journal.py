@@ -34,7 +34,9 @@ def upgrade() -> None:
         "journal",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("created_at", sa.DateTime(timezone=False), nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
         sa.Column("command", sa.String(40), nullable=False),
         sa.Column("summary", sa.Text, nullable=False),
         sa.Column("payload", sa.Text, nullable=False),
     )
+    op.create_index("ix_journal_actor", "journal", ["actor", "id"])

@@ -462,4 +462,4 @@ def test_journal_keeps_a_bounded_history(
     for name in ("A", "B", "C", "D", "E"):
         cli.add(name)
     entries = sqlite3.connect(isolated).execute("SELECT COUNT(*) FROM journal").fetchone()[0]
-    assert entries == 4  # the newest plus KEEP before it
+    assert entries == 3

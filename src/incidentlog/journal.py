@@ -110,14 +110,27 @@ def _check(table: str) -> None:
         raise ValueError(f"journal names an unknown table {table!r}")
 
 
+# A named entity created by a change may since be used by another till's change; it stays then.
+REFERENCES = {
+    "customer": (("incident", "customer_id"),),
+    "reason": (("incident", "reason_id"),),
+    "store": (("incident", "store_id"), ("training_session", "store_id")),
+    "agent": (("incident", "agent_id"), ("attendance", "agent_id")),
+}
+
+
 def _delete(conn: Conn, table: str, ids: list[int]) -> None:
     _check(table)
+    unused = "".join(
+        f" AND NOT EXISTS (SELECT 1 FROM {other} WHERE {other}.{column} = {table}.id)"
+        for other, column in REFERENCES.get(table, ())
+    )
     # Chunks keep well under SQLite's bound-parameter limit for large imports.
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         names = {f"id{i}": v for i, v in enumerate(chunk)}
         placeholders = ", ".join(f":{n}" for n in names)
-        conn.run(f"DELETE FROM {table} WHERE id IN ({placeholders})", names)
+        conn.run(f"DELETE FROM {table} WHERE id IN ({placeholders}){unused}", names)
 
 
 def _restore(conn: Conn, table: str, row: dict[str, Any]) -> None:

@@ -52,9 +52,20 @@ class IncidentlogGroup(TyperGroup):
             if exc.errno != errno.EPIPE:
                 error(str(exc))
                 code = 1
+        except Exception as exc:
+            if not _is_database_error(exc):
+                raise
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            error(f"Database error: {reason}. Nothing was changed.")
+            code = 1
         if not standalone_mode:
             return code
         sys.exit(code)
+
+
+def _is_database_error(exc: Exception) -> bool:
+    # Checked by module so that neither driver has to be imported to recognise its errors.
+    return type(exc).__module__.split(".")[0] in {"sqlite3", "sqlalchemy", "psycopg"}
 
 
 app = typer.Typer(

@@ -79,8 +79,19 @@ def resolve_location(db: str | None) -> str:
 
 
 def mask_url(url: str) -> str:
-    """The URL with any password replaced, for display."""
-    return re.sub(r"(://[^/:@]+:)[^@/]*@", r"\1***@", url)
+    """The URL with any password replaced, for display.
+
+    A password may hold '/', ':' or a stray '@', so everything between the user name and
+    the last '@' goes; so does a `password=` query parameter.
+    """
+    scheme, found, rest = url.partition("://")
+    if not found:
+        return url
+    userinfo, at, host = rest.rpartition("@")
+    if at and ":" in userinfo:
+        rest = userinfo.split(":", 1)[0] + ":***@" + host
+    rest = re.sub(r"([?&]password=)[^&]*", r"\1***", rest, flags=re.IGNORECASE)
+    return f"{scheme}://{rest}"
 
 
 class Database:

@@ -1,4 +1,4 @@
-"""What `incidentlog` with no command says."""
+"""What `incidentlog` with no command says: how to start, or where things stand."""
 
 from __future__ import annotations
 
@@ -6,27 +6,54 @@ from incidentlog.console import echo
 
 
 def welcome() -> None:
+    from incidentlog import config
     from incidentlog.cli.common import database
 
     db = database()
-    empty = True
-    if db.exists():
+    counts = {"incidents": 0, "open": 0}
+    if db.exists():  # never create a database just to say it is empty
         with db.connect() as conn:
-            empty = not conn.scalar("SELECT COUNT(*) FROM incident")
-    if empty:
-        echo(
-            "incidentlog records dissatisfied-customer incidents and shows how they are handled.",
-            bold=True,
-        )
-        echo(f"The database ({db.describe()}) has no incidents yet. To start:")
-        echo(
-            "  incidentlog demo                          # fill it with a realistic sample and tour it"
-        )
-        echo('  incidentlog config set store "North"       # this till\'s store (and `agent`)')
-        echo('  incidentlog add "Ann Lee" --reason billing --resolved')
-        echo("  incidentlog --help                        # every command")
+            counts = conn.rows(
+                "SELECT COUNT(*) AS incidents, COALESCE(SUM(CASE WHEN NOT resolved_on_spot "
+                "AND resolved_at IS NULL THEN 1 ELSE 0 END), 0) AS open FROM incident"
+            )[0]
+    settings = config.load()
+    if not counts["incidents"]:
+        _first_run(db.describe(), settings)
     else:
-        echo(
-            "Try: incidentlog list · incidentlog follow-ups · incidentlog report store --compare last-month"
-        )
-        echo("     incidentlog --help for every command.")
+        _status(int(counts["incidents"]), int(counts["open"]), settings)
+
+
+def _first_run(where: str, settings: dict[str, str]) -> None:
+    echo(
+        "incidentlog records every incident with a dissatisfied customer, "
+        "then shows how they are handled.",
+        bold=True,
+    )
+    echo(f"No incidents yet in {where}.")
+    echo()
+    echo("Look around with sample data first:")
+    echo("  incidentlog demo")
+    echo("  incidentlog report store --chart")
+    echo()
+    echo("Or set up this till and record after each call:")
+    store = settings.get("store") or "Harbour Street"
+    agent = settings.get("agent") or "Priya Nair"
+    if "store" not in settings:
+        echo(f'  incidentlog config set store "{store}"')
+    if "agent" not in settings:
+        echo(f'  incidentlog config set agent "{agent}"')
+    echo('  incidentlog add "Marta Sousa" --reason "late delivery" --unresolved')
+    echo()
+    echo("Every command: incidentlog --help · one command: incidentlog add --help")
+
+
+def _status(incidents: int, open_: int, settings: dict[str, str]) -> None:
+    till = ", ".join(f"{key} {settings[key]}" for key in ("store", "agent") if key in settings)
+    echo(
+        f"{incidents} incident{'s' if incidents != 1 else ''}, {open_} open"
+        + (f" · this till: {till}" if till else "")
+        + "."
+    )
+    echo("Try:  incidentlog follow-ups · incidentlog report store --compare last-month")
+    echo("      incidentlog --help for every command.")

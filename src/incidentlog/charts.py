@@ -10,11 +10,12 @@ Rich is imported inside the functions so that importing this module stays cheap.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from incidentlog import stats
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -30,7 +31,6 @@ __all__ = [
     "sparkline",
     "store_months_chart",
     "training_chart",
-    "wilson_interval",
 ]
 
 SPARK_LEVELS = "▁▂▃▄▅▆▇█"
@@ -80,16 +80,6 @@ def bar(fraction: float, width: int) -> str:
     return FULL * (eighths // 8) + _EIGHTHS[eighths % 8]
 
 
-def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
-    """The 95% Wilson score interval of a proportion (None when there is no trial)."""
-    if n <= 0:
-        return None
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def interval(row: Mapping[str, Any], prefix: str = "") -> tuple[float, float] | None:
     """The interval of a row's rate: the row's own `rate_low`/`rate_high` when the report
     gives them, else the Wilson interval of `resolved_on_spot` out of `incidents`.
@@ -107,7 +97,7 @@ def interval(row: Mapping[str, Any], prefix: str = "") -> tuple[float, float] | 
         if rate is None:
             return None
         successes = round(rate * n)
-    return wilson_interval(int(successes), int(n))
+    return stats.wilson(int(successes), int(n))
 
 
 def rate_bar(rate: float | None, bounds: tuple[float, float] | None, width: int) -> Text:

@@ -1,0 +1,416 @@
+"""The reports the benchmark times, and for each the two things it is measured against.
+
+- the floor: hand-written SQL answering the same question (the same numbers the report
+  shows) through the stdlib `sqlite3` module, as fast as we know how to write it;
+- the peer: what a user would otherwise write, pandas `read_csv` + `groupby` on the CSV
+  that `incidentlog export` writes.
+
+Each answer is boiled down to a digest (row count and incident totals) so the run can
+check that incidentlog, the floor and the peer all answered the same question.
+
+This module is imported by the floor's own process, so it imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+Params = dict[str, Any]
+Digest = dict[str, int]
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str
+    argv: tuple[str, ...]  # after `incidentlog`
+
+    @property
+    def title(self) -> str:
+        return " ".join(self.argv)
+
+
+CASES = (
+    Case("store", ("report", "store", "--compare", "last-month")),
+    Case("agents", ("report", "agents", "--compare", "3-months-ago")),
+    Case("reasons", ("report", "reasons")),
+    Case("repeat", ("repeat-customers",)),
+    Case("summary", ("summary",)),
+    Case("training", ("report", "training")),  # + the id of a session, found in the data
+)
+BY_KEY = {case.key: case for case in CASES}
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def months_ending(end: dt.date, count: int = 6) -> list[str]:
+    """`count` months 'YYYY-MM', oldest first, ending with `end`'s month."""
+    index = end.year * 12 + end.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+
+
+def params_from(key: str, document: dict[str, Any], today: dt.date) -> Params:
+    """The periods a report used, from its `--format json` document, as SQL parameters."""
+    period = document.get("period") or {}
+    compare = document.get("compare") or {}
+    params: Params = {"ps": period.get("start"), "pe": period.get("end")}
+    if compare:
+        params.update(cs=compare["start"], ce=compare["end"])
+    if key == "store":
+        params["months"] = months_ending(dt.date.fromisoformat(params["pe"]))
+    if key == "repeat":
+        params["min_incidents"] = 2
+    if key == "summary":
+        week_end = dt.date.fromisoformat(params["pe"])
+        params["as_of"] = min(today, week_end + dt.timedelta(days=1)).isoformat()
+    if key == "training":
+        rows = document.get("rows") or []
+        params["windows"] = [(r["start"], r["end"]) for r in rows]
+        session = (document.get("sessions") or [{}])[0]
+        params.update(session=session.get("id"), session_on=session.get("on"))
+        params["session_topic"] = session.get("topic")
+    return params
+
+
+def digest_of_document(key: str, document: dict[str, Any]) -> Digest:
+    """The digest of incidentlog's own JSON answer."""
+    rows = document.get("rows") or []
+    if key == "training":
+        return {
+            "trained": sum(r["trained_incidents"] for r in rows),
+            "others": sum(r["others_incidents"] for r in rows),
+        }
+    digest = {"rows": len(rows), "incidents": sum(r["incidents"] for r in rows)}
+    if key in ("store", "agents", "summary"):
+        digest["compare"] = sum(r.get("compare_incidents") or 0 for r in rows)
+    if key == "summary":
+        digest["overdue"] = document.get("overdue_follow_ups_count", 0)
+    return digest
+
+
+# --------------------------------------------------------------------------- the floor: SQL
+
+# Counts per group over the period and the comparison period in one pass.
+_COMPARED = """
+SELECT g.*, n.name FROM (
+  SELECT {key} AS id,
+    SUM(day BETWEEN :ps AND :pe) AS incidents,
+    SUM(day BETWEEN :ps AND :pe AND resolved_on_spot) AS on_spot,
+    SUM(day BETWEEN :ps AND :pe AND NOT resolved_on_spot AND resolved_at IS NOT NULL) AS later,
+    SUM(day BETWEEN :cs AND :ce) AS compare_incidents,
+    SUM(day BETWEEN :cs AND :ce AND resolved_on_spot) AS compare_on_spot
+  FROM incident
+  WHERE day BETWEEN :ps AND :pe OR day BETWEEN :cs AND :ce
+  GROUP BY {key}
+) g JOIN {table} n ON n.id = g.id
+"""
+
+_SPARKLINE = """
+SELECT store_id, month, COUNT(*) AS n FROM incident
+WHERE month BETWEEN :m0 AND :m5 GROUP BY month, store_id
+"""
+
+_REASONS = """
+SELECT n.name, g.* FROM (
+  SELECT reason_id AS id, COUNT(*) AS incidents,
+    SUM(resolved_on_spot) AS on_spot,
+    SUM(NOT resolved_on_spot AND resolved_at IS NOT NULL) AS later
+  FROM incident WHERE day BETWEEN :ps AND :pe GROUP BY reason_id
+) g JOIN reason n ON n.id = g.id ORDER BY g.incidents DESC
+"""
+
+# Customers with 2+ incidents and, for each, the count per reason (most first in Python).
+_REPEAT = """
+WITH r AS (
+  SELECT customer_id, COUNT(*) AS incidents, COUNT(DISTINCT agent_id) AS agents,
+    COUNT(DISTINCT store_id) AS stores, MIN(day) AS first, MAX(day) AS last
+  FROM incident WHERE day BETWEEN :ps AND :pe
+  GROUP BY customer_id HAVING COUNT(*) >= :min_incidents
+)
+SELECT r.*, c.name, c.contact, x.name AS reason, t.times FROM r
+JOIN (
+  SELECT i.customer_id, i.reason_id, COUNT(*) AS times FROM incident i
+  WHERE i.day BETWEEN :ps AND :pe
+    AND i.customer_id IN (SELECT customer_id FROM r)
+  GROUP BY i.customer_id, i.reason_id
+) t ON t.customer_id = r.customer_id
+JOIN customer c ON c.id = r.customer_id
+JOIN reason x ON x.id = t.reason_id
+"""
+
+_SUMMARY_STORES = """
+SELECT s.name, g.* FROM (
+  SELECT store_id,
+    SUM(day >= :ps) AS incidents,
+    SUM(day >= :ps AND resolved_on_spot) AS on_spot,
+    SUM(day < :ps) AS compare_incidents
+  FROM incident WHERE day BETWEEN :cs AND :pe GROUP BY store_id
+) g JOIN store s ON s.id = g.store_id
+"""
+_SUMMARY_REASONS = """
+SELECT x.name, g.n FROM (
+  SELECT reason_id, COUNT(*) AS n FROM incident WHERE day BETWEEN :ps AND :pe GROUP BY reason_id
+) g JOIN reason x ON x.id = g.reason_id ORDER BY g.n DESC, x.name LIMIT 3
+"""
+_OVERDUE = """
+NOT resolved_on_spot AND follow_up < :as_of AND day <= :pe
+AND (resolved_at IS NULL OR resolved_at >= :as_of)
+"""
+_SUMMARY_OVERDUE_COUNT = f"SELECT COUNT(*) FROM incident WHERE {_OVERDUE}"
+_SUMMARY_OVERDUE_LIST = f"""
+SELECT i.id, c.name, s.name, a.name, i.day, i.follow_up FROM (
+  SELECT id, customer_id, store_id, agent_id, day, follow_up FROM incident
+  WHERE {_OVERDUE} ORDER BY follow_up, id LIMIT 10
+) i JOIN customer c ON c.id = i.customer_id JOIN store s ON s.id = i.store_id
+JOIN agent a ON a.id = i.agent_id ORDER BY i.follow_up, i.id
+"""
+_SUMMARY_REPEAT = """
+SELECT c.name, g.* FROM (
+  SELECT customer_id, COUNT(*) AS incidents, SUM(day >= :ps) AS this_week,
+    COUNT(DISTINCT store_id) AS stores, COUNT(DISTINCT agent_id) AS agents
+  FROM incident
+  WHERE customer_id IN (SELECT customer_id FROM incident WHERE day BETWEEN :ps AND :pe)
+    AND day <= :pe
+  GROUP BY customer_id HAVING COUNT(*) >= 2
+) g JOIN customer c ON c.id = g.customer_id ORDER BY g.incidents DESC
+"""
+
+_TRAINING = """
+SELECT {window} AS w, agent_id IN (SELECT agent_id FROM attendance WHERE session_id = :session)
+    AS trained, COUNT(*) AS incidents, SUM(resolved_on_spot) AS on_spot
+FROM incident WHERE day BETWEEN :start AND :end GROUP BY w, trained
+"""
+
+
+def floor_sql(key: str, conn: Any, p: Params) -> Digest:
+    """Answer the report's question with hand-written SQL on a `sqlite3` connection."""
+    if key in ("store", "agents"):
+        table = "store" if key == "store" else "agent"
+        rows = conn.execute(_COMPARED.format(key=f"{table}_id", table=table), p).fetchall()
+        if key == "store":
+            months = p["months"]
+            spark = conn.execute(_SPARKLINE, {"m0": months[0], "m5": months[-1]}).fetchall()
+            assert spark is not None
+        # columns: id, incidents, on_spot, later, compare_incidents, compare_on_spot, name
+        kept = [r for r in rows if r[1] or r[4]]
+        return {
+            "rows": len(kept),
+            "incidents": sum(r[1] for r in kept),
+            "compare": sum(r[4] for r in kept),
+        }
+    if key == "reasons":
+        rows = conn.execute(_REASONS, p).fetchall()
+        return {"rows": len(rows), "incidents": sum(r[2] for r in rows)}
+    if key == "repeat":
+        customers: dict[int, int] = {}
+        reasons: dict[int, list[tuple[int, str]]] = {}
+        for row in conn.execute(_REPEAT, p):
+            customers[row[0]] = row[1]
+            reasons.setdefault(row[0], []).append((-row[9], row[8]))
+        for found in reasons.values():
+            found.sort()
+        return {"rows": len(customers), "incidents": sum(customers.values())}
+    if key == "summary":
+        stores = conn.execute(_SUMMARY_STORES, p).fetchall()
+        conn.execute(_SUMMARY_REASONS, p).fetchall()
+        overdue = conn.execute(_SUMMARY_OVERDUE_COUNT, p).fetchone()[0]
+        conn.execute(_SUMMARY_OVERDUE_LIST, p).fetchall()
+        conn.execute(_SUMMARY_REPEAT, p).fetchall()
+        return {
+            "rows": len(stores),
+            "incidents": sum(r[2] for r in stores),
+            "compare": sum(r[4] for r in stores),
+            "overdue": overdue,
+        }
+    if key == "training":
+        windows = p["windows"]
+        cases = " ".join(f"WHEN day < '{w[0]}' THEN {n - 1}" for n, w in enumerate(windows) if n)
+        sql = _TRAINING.format(window=f"CASE {cases} ELSE {len(windows) - 1} END")
+        rows = conn.execute(
+            sql, {"session": p["session"], "start": windows[0][0], "end": windows[-1][1]}
+        ).fetchall()
+        return {
+            "trained": sum(r[2] for r in rows if r[1]),
+            "others": sum(r[2] for r in rows if not r[1]),
+        }
+    raise KeyError(key)
+
+
+# --------------------------------------------------------------------------- incidentlog itself
+
+
+def own_query(key: str, engine: Any, p: Params, today: dt.date) -> Any:
+    """Call incidentlog's report function, as the command does, without the CLI around it."""
+    from incidentlog.periods import Period
+
+    def period(start: str, end: str) -> Period:
+        return Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end), "")
+
+    if key == "store":
+        from incidentlog.reports.store import incidents_by_store
+
+        return incidents_by_store(
+            engine, period=period(p["ps"], p["pe"]), compare=period(p["cs"], p["ce"])
+        )
+    if key == "agents":
+        from incidentlog.reports.agents import resolution_by_agent
+
+        return resolution_by_agent(
+            engine, period=period(p["ps"], p["pe"]), compare=period(p["cs"], p["ce"])
+        )
+    if key == "reasons":
+        from incidentlog.reports.reasons import reasons_report
+
+        return reasons_report(engine, period=period(p["ps"], p["pe"]))
+    if key == "repeat":
+        from incidentlog.reports.repeat_customers import repeat_customers
+
+        return repeat_customers(engine, period=period(p["ps"], p["pe"]), min_incidents=2)
+    if key == "summary":
+        from incidentlog.reports.summary import weekly_summary
+
+        return weekly_summary(engine, week=period(p["ps"], p["pe"]), today=today)
+    if key == "training":
+        from incidentlog.reports.training import training_effect
+
+        return training_effect(engine, session_id=p["session"], today=today)
+    raise KeyError(key)
+
+
+# --------------------------------------------------------------------------- the peer: pandas
+
+# The columns each pandas script reads (a user reads only what they need).
+PEER_COLUMNS = {
+    "store": ["store", "resolved", "at", "resolved_at"],
+    "agents": ["agent", "resolved", "at", "resolved_at"],
+    "reasons": ["reason", "resolved", "at", "resolved_at"],
+    "repeat": ["customer", "contact", "reason", "store", "agent", "at"],
+    "summary": [
+        "customer",
+        "contact",
+        "reason",
+        "store",
+        "agent",
+        "resolved",
+        "at",
+        "follow_up",
+        "resolved_at",
+    ],
+    "training": ["agent", "resolved", "at"],
+}
+
+
+def read_incidents(pd: Any, path: str, key: str) -> Any:
+    return pd.read_csv(
+        path,
+        usecols=PEER_COLUMNS[key],
+        parse_dates=["at"],
+        true_values=["yes"],
+        false_values=["no"],
+        keep_default_na=False,
+        na_values={"resolved_at": [""], "follow_up": [""]},
+    )
+
+
+def _between(pd: Any, at: Any, start: str, end: str) -> Any:
+    last = pd.Timestamp(end) + pd.Timedelta(days=1)
+    return (at >= pd.Timestamp(start)) & (at < last)
+
+
+def peer_pandas(key: str, pd: Any, df: Any, p: Params, training: Any = None) -> Digest:
+    """The same question answered with pandas on a DataFrame of the exported CSV."""
+    at = df["at"]
+    if key in ("store", "agents"):
+        group = "store" if key == "store" else "agent"
+        now, before = _between(pd, at, p["ps"], p["pe"]), _between(pd, at, p["cs"], p["ce"])
+        frame = df.assign(
+            now=now,
+            before=before,
+            on_spot=now & df["resolved"],
+            later=now & ~df["resolved"] & df["resolved_at"].notna(),
+            compare_on_spot=before & df["resolved"],
+        )[now | before]
+        table = frame.groupby(group)[["now", "on_spot", "later", "before", "compare_on_spot"]].sum()
+        if key == "store":
+            first, last = (int(m.replace("-", "")) for m in (p["months"][0], p["months"][-1]))
+            month = at.dt.year * 100 + at.dt.month
+            in_range = (month >= first) & (month <= last)
+            df[in_range].groupby([month[in_range], "store"]).size()
+        return {
+            "rows": len(table),
+            "incidents": int(table["now"].sum()),
+            "compare": int(table["before"].sum()),
+        }
+    if key == "reasons":
+        frame = df[_between(pd, at, p["ps"], p["pe"])]
+        table = (
+            frame.assign(later=~frame["resolved"] & frame["resolved_at"].notna())
+            .groupby("reason")
+            .agg(incidents=("at", "size"), on_spot=("resolved", "sum"))
+        )
+        table = table.sort_values("incidents", ascending=False)
+        return {"rows": len(table), "incidents": int(table["incidents"].sum())}
+    if key == "repeat":
+        frame = df[_between(pd, at, p["ps"], p["pe"])]
+        who = frame["contact"].where(frame["contact"] != "", frame["customer"].str.casefold())
+        frame = frame.assign(who=who)
+        table = frame.groupby("who").agg(
+            incidents=("at", "size"),
+            agents=("agent", "nunique"),
+            stores=("store", "nunique"),
+            first=("at", "min"),
+            last=("at", "max"),
+        )
+        table = table[table["incidents"] >= p["min_incidents"]]
+        repeat = frame[frame["who"].isin(table.index)]
+        repeat.groupby(["who", "reason"]).size()
+        return {"rows": len(table), "incidents": int(table["incidents"].sum())}
+    if key == "summary":
+        week, before = _between(pd, at, p["ps"], p["pe"]), _between(pd, at, p["cs"], p["ce"])
+        frame = df.assign(week=week, before=before, on_spot=week & df["resolved"])
+        stores = frame[week | before].groupby("store")[["week", "on_spot", "before"]].sum()
+        frame[week].groupby("reason").size().nlargest(3)
+        as_of = pd.Timestamp(p["as_of"])
+        end = pd.Timestamp(p["pe"]) + pd.Timedelta(days=1)
+        follow_up = pd.to_datetime(df["follow_up"])
+        resolved_at = pd.to_datetime(df["resolved_at"])
+        overdue = (
+            ~df["resolved"]
+            & (follow_up < as_of)
+            & (at < end)
+            & (resolved_at.isna() | (resolved_at >= as_of))
+        )
+        frame[overdue].sort_values("follow_up").head(10)
+        who = df["contact"].where(df["contact"] != "", df["customer"].str.casefold())
+        seen = who[week].unique()
+        upto = frame.assign(who=who)[(at < end) & who.isin(seen)]
+        grouped = upto.groupby("who").agg(
+            incidents=("at", "size"), stores=("store", "nunique"), agents=("agent", "nunique")
+        )
+        grouped[grouped["incidents"] >= 2]
+        return {
+            "rows": len(stores),
+            "incidents": int(stores["week"].sum()),
+            "compare": int(stores["before"].sum()),
+            "overdue": int(overdue.sum()),
+        }
+    if key == "training":
+        session = training.iloc[p["session_row"]]
+        attendees = set(str(session["agents"]).split(";"))
+        windows = p["windows"]
+        frame = df[_between(pd, at, windows[0][0], windows[-1][1])]
+        starts = [pd.Timestamp(w[0]) for w in windows[1:]]
+        window = pd.Series(0, index=frame.index)
+        for start in starts:
+            window += frame["at"] >= start
+        trained = frame["agent"].isin(attendees)
+        table = (
+            frame.assign(window=window, trained=trained)
+            .groupby(["window", "trained"])
+            .agg(incidents=("at", "size"), on_spot=("resolved", "sum"))
+        )
+        by_group = table.groupby(level="trained")["incidents"].sum()
+        return {"trained": int(by_group.get(True, 0)), "others": int(by_group.get(False, 0))}
+    raise KeyError(key)

@@ -1,9 +1,510 @@
-"""`incidentlog report ...`, `repeat-customers` and `summary`."""
+"""`incidentlog report ...`, `repeat-customers` and `summary`.
+
+Each command parses its options, calls a report function of `incidentlog.reports` and
+hands the rows to the one renderer. Heavy modules are imported inside the commands.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from incidentlog.cli import common
+from incidentlog.cli.common import FormatOption, FromOption, PeriodOption, ToOption
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from incidentlog.periods import Period
 
 app = typer.Typer(no_args_is_help=True)
 # Report commands that live at the top level rather than under `report`.
 top = typer.Typer()
+
+StoreOption = Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")]
+CompareOption = Annotated[
+    str | None,
+    typer.Option(
+        "--compare", "-c", help="Compare with another period, e.g. last-month or 3-months-ago."
+    ),
+]
+
+
+@contextmanager
+def _reading() -> Iterator[Connection]:
+    """A read connection for reports, after the schema has been created or upgraded."""
+    database = common.database()
+    database.connect().close()
+    try:
+        with database.engine().connect() as conn:
+            yield conn
+    finally:
+        database.dispose()
+
+
+def _document(
+    report: str, period: Period, compare: Period | None, rows: list[Any], **extra: Any
+) -> dict[str, Any]:
+    return {
+        "report": report,
+        "period": period.as_json(),
+        "compare": compare.as_json() if compare else None,
+        "rows": rows,
+        **extra,
+    }
+
+
+def _caption(*lines: str | None) -> str | None:
+    kept = [line for line in lines if line]
+    return "\n".join(kept) if kept else None
+
+
+def _compare_period(compare: str | None) -> Period | None:
+    from incidentlog.periods import parse_period
+
+    return parse_period(compare) if compare is not None else None
+
+
+def _significance_note(compare: Period) -> str:
+    return f"▲▼ beside a rate: significantly different from {compare.label} (95% level)."
+
+
+@app.command("agents")
+def agents(
+    period: PeriodOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    compare: CompareOption = None,
+    store: StoreOption = None,
+    agent: Annotated[str | None, typer.Option("--agent", "-a", help="Only this agent.")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Incidents and resolution on the spot per agent (default period: this month).
+
+    Example: incidentlog report agents --agent Jane --compare 3-months-ago
+    """
+    from incidentlog.periods import today
+    from incidentlog.render import Column, check_format, render
+    from incidentlog.reports import display as d
+    from incidentlog.reports.agents import agent_totals, resolution_by_agent
+
+    fmt = check_format(fmt)
+    chosen = _period(period, from_, to)
+    other = _compare_period(compare)
+    with _reading() as conn:
+        rows = resolution_by_agent(conn, period=chosen, compare=other, store=store, agent=agent)
+    totals = agent_totals(rows, with_compare=other is not None)
+    columns = [
+        Column("agent", "Agent"),
+        Column("incidents", d.short_label(chosen, other), "right"),
+        Column("resolved_on_spot", "On the spot", "right"),
+        Column("rate", "Rate", show=lambda _v, r: d.rate_cell(r), no_wrap=True),
+    ]
+    if other is not None:
+        columns += [
+            Column("compare_incidents", d.short_label(other, chosen), "right"),
+            Column("compare_resolved_on_spot", "On the spot", "right"),
+            Column("compare_rate", "Rate", show=lambda _v, r: d.rate_cell(r, "compare_")),
+            Column(
+                "rate_change",
+                "Change",
+                "right",
+                show=lambda v, r: d.points(v) + d.mark(r["rate_significant"], v),
+                no_wrap=True,
+            ),
+        ]
+    title = f"Resolution on the spot per agent · {chosen.label}"
+    if other is not None:
+        title += f" vs {other.label}"
+    render(
+        rows,
+        columns,
+        fmt,
+        title=title + (f" · {store}" if store else ""),
+        caption=_caption(
+            d.not_over_note(chosen, today()), _significance_note(other) if other else None
+        ),
+        document=_document("agents", chosen, other, rows, totals=totals),
+        empty=f"No incidents in {chosen.label}.",
+        footer=totals if len(rows) > 1 else None,
+    )
+
+
+@app.command("store")
+def store_report(
+    period: PeriodOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    compare: CompareOption = None,
+    store: StoreOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Incidents per store, resolved on the spot, and the trend (default period: this month).
+
+    Example: incidentlog report store --compare last-month
+    """
+    from incidentlog.periods import today
+    from incidentlog.render import Column, check_format, render
+    from incidentlog.reports import display as d
+    from incidentlog.reports.store import incidents_by_store, sparkline_months, store_totals
+
+    fmt = check_format(fmt)
+    chosen = _period(period, from_, to)
+    other = _compare_period(compare)
+    with _reading() as conn:
+        rows = incidents_by_store(conn, period=chosen, compare=other, store=store)
+    totals = store_totals(rows, with_compare=other is not None)
+    columns = [
+        Column("store", "Store"),
+        Column("incidents", d.short_label(chosen, other), "right"),
+    ]
+    if other is not None:
+        columns += [
+            Column("compare_incidents", d.short_label(other, chosen), "right"),
+            Column("change", "Change", "right", show=lambda v, _r: d.change_cell(v), no_wrap=True),
+        ]
+    columns += [
+        Column(
+            "rate",
+            "On the spot",
+            show=lambda _v, r: (
+                d.rate_cell(r) + d.mark(r.get("rate_significant"), r.get("rate_change"))
+            ),
+            no_wrap=True,
+        ),
+        Column("resolved_rate", "Resolved in all", show=lambda _v, r: d.rate_cell(r, "resolved_")),
+        Column("last_6_months", "Last 6 months", show=lambda v, _r: d.sparkline(v), no_wrap=True),
+    ]
+    title = f"Incidents per store · {chosen.label}"
+    if other is not None:
+        title += f" vs {other.label}"
+    footer = {k: v for k, v in totals.items() if k != "last_6_months"}
+    render(
+        rows,
+        columns,
+        fmt,
+        title=title,
+        caption=_caption(
+            d.not_over_note(chosen, today()), _significance_note(other) if other else None
+        ),
+        document=_document(
+            "store", chosen, other, rows, totals=totals, last_6_months=sparkline_months(chosen)
+        ),
+        empty=f"No incidents in {chosen.label}.",
+        footer=footer if len(rows) > 1 else None,
+    )
+
+
+@app.command("reasons")
+def reasons(
+    period: PeriodOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    top_n: Annotated[
+        int | None, typer.Option("--top", "-n", min=1, help="Only the N most common reasons.")
+    ] = None,
+    store: StoreOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """The most common reasons for incidents and how well each is resolved (default: this month).
+
+    Example: incidentlog report reasons --period last-quarter --top 5
+    """
+    from incidentlog.render import Column, check_format, render
+    from incidentlog.reports import display as d
+    from incidentlog.reports.reasons import reasons_report, reasons_totals, worst_resolved
+
+    fmt = check_format(fmt)
+    chosen = _period(period, from_, to)
+    with _reading() as conn:
+        rows = reasons_report(conn, period=chosen, top=top_n, store=store)
+    totals = reasons_totals(rows)
+    columns = [
+        Column("reason", "Reason"),
+        Column("incidents", "Incidents", "right"),
+        Column("share", "Share", "right", show=lambda v, _r: d.pct(v)),
+        Column("rate", "On the spot", show=lambda _v, r: d.rate_cell(r), no_wrap=True),
+        Column("resolved_later", "Resolved later", "right"),
+        Column("open", "Open", "right"),
+    ]
+    worst = worst_resolved(rows)
+    worst_line = None
+    if worst is not None and len(rows) > 1:
+        worst_line = (
+            f"Resolved worst: {worst['reason']} — {d.pct(worst['rate'])} on the spot "
+            f"{d.interval(worst)}."
+        )
+    title = f"Reasons for incidents · {chosen.label}"
+    if top_n is not None:
+        title += f" · top {top_n}"
+    render(
+        rows,
+        columns,
+        fmt,
+        title=title + (f" · {store}" if store else ""),
+        caption=_caption(worst_line),
+        document=_document("reasons", chosen, None, rows, totals=totals),
+        empty=f"No incidents in {chosen.label}.",
+        footer=totals if len(rows) > 1 else None,
+    )
+
+
+@app.command("training")
+def training(
+    session_id: Annotated[
+        int | None, typer.Argument(metavar="[TRAINING_ID]", help="Training session id.")
+    ] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option("--topic", "-t", help="Every session whose topic contains this."),
+    ] = None,
+    before: Annotated[
+        int, typer.Option("--before", min=1, help="Months before the session to compare with.")
+    ] = 2,
+    after: Annotated[
+        int, typer.Option("--after", min=1, help="Months after the session, one window each.")
+    ] = 3,
+    fmt: FormatOption = "table",
+) -> None:
+    """Did a training session improve its attendees' resolution on the spot, against the
+    agents who did not attend, and did the effect last?
+
+    Example: incidentlog report training 7 --after 4
+    """
+    from incidentlog.periods import Period, today
+    from incidentlog.render import check_format, render
+    from incidentlog.reports.training import training_effect
+
+    fmt = check_format(fmt)
+    with _reading() as conn:
+        found = training_effect(
+            conn, session_id=session_id, topic=topic, before=before, after=after, today=today()
+        )
+    rows = [row for item in found for row in item["rows"]]
+    starts = [row["start"] for row in rows]
+    ends = [row["end"] for row in rows]
+    import datetime as dt
+
+    span = Period(dt.date.fromisoformat(min(starts)), dt.date.fromisoformat(max(ends)), "")
+    sessions = [{**item["session"], "verdict": item["verdict"]} for item in found]
+    extra: dict[str, Any] = {"sessions": sessions}
+    if len(found) == 1:
+        extra["verdict"] = found[0]["verdict"]
+    document = _document("training", span, None, rows, **extra)
+    if fmt != "table":
+        render(rows, [], fmt, document=document)
+        return
+    for item in found:
+        _training_table(item)
+
+
+def _training_table(item: dict[str, Any]) -> None:
+    from incidentlog.render import Column, render_table
+    from incidentlog.reports import display as d
+
+    session = item["session"]
+
+    def window_cell(_v: Any, r: dict[str, Any]) -> str:
+        start, end = (d.day_month(_iso(r[k])) for k in ("start", "end"))
+        return f"{r['window']:<8}{start}–{end}"
+
+    def group_cell(group: str) -> Any:
+        def show(_v: Any, r: dict[str, Any]) -> str:
+            if not r["started"]:
+                return "not yet"
+            n = r[f"{group}_incidents"]
+            if not n:
+                return "no incidents"
+            text = f"{d.pct(r[f'{group}_rate'])}  of {n}  {d.interval(r, group + '_')}"
+            return text + d.mark(r[f"{group}_significant"], r[f"{group}_change"])
+
+        return show
+
+    columns = [
+        Column("window", "Window", show=window_cell, no_wrap=True),
+        Column("trained_rate", "Attendees on the spot", show=group_cell("trained"), no_wrap=True),
+        Column("others_rate", "Other agents on the spot", show=group_cell("others"), no_wrap=True),
+        Column(
+            "effect",
+            "Difference",
+            "right",
+            show=lambda v, r: "" if v is None else d.points(v) + d.mark(r["significant"], v),
+            no_wrap=True,
+        ),
+    ]
+    kind = {"roleplay": "role-play", "new-material": "new material"}.get(
+        session["kind"], session["kind"]
+    )
+    on = _iso(session["on"])
+    title = (
+        f"{session['topic']} {kind} · #{session['id']} · {d.day_month(on)} {on.year} · "
+        f"{session['minutes']} min · {d.plural(len(session['attendees']), 'attendee')}"
+    )
+    caption = (
+        f"Attendees: {', '.join(session['attendees'])}.\n"
+        "Difference: the attendees' change since `before` minus the other agents' change; "
+        "▲▼ mark a significant change (95% level).\n"
+        f"Verdict: {item['verdict']['text']}"
+    )
+    render_table(item["rows"], columns, title=title, caption=caption)
+
+
+def _iso(text: str) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
+@app.command("training-time")
+def training_time(
+    period: PeriodOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    store: Annotated[
+        str | None, typer.Option("--store", "-s", help="Only sessions given at this store.")
+    ] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Training minutes per agent: role-play per month, and new material against review.
+
+    Example: incidentlog report training-time --period 2026-Q1
+    """
+    from incidentlog.render import Column, check_format, render
+    from incidentlog.reports.training_time import training_time as minutes_by_agent
+    from incidentlog.reports.training_time import training_time_totals
+
+    fmt = check_format(fmt)
+    chosen = _period(period, from_, to)
+    with _reading() as conn:
+        rows = minutes_by_agent(conn, period=chosen, store=store)
+    totals = training_time_totals(rows, chosen)
+    months = chosen.months_spanned()
+    columns = [
+        Column("agent", "Agent"),
+        Column("roleplay_minutes", "Role-play min", "right"),
+        Column("roleplay_minutes_per_month", "per month", "right", show=lambda v, _r: f"{v:.0f}"),
+        Column("new_material_minutes", "New material min", "right"),
+        Column("review_minutes", "Review min", "right"),
+        Column(
+            "new_to_review_ratio",
+            "New : review",
+            "right",
+            show=lambda v, _r: "no review" if v is None else f"{v:.1f} : 1",
+        ),
+    ]
+    caption = None
+    if abs(months - 1) > 1e-9:
+        caption = f"Role-play per month: minutes ÷ {months:.3g} months."
+    render(
+        rows,
+        columns,
+        fmt,
+        title=f"Training time per agent · {chosen.label}" + (f" · {store}" if store else ""),
+        caption=caption,
+        document=_document("training-time", chosen, None, rows, totals=totals),
+        empty=f"No training sessions in {chosen.label}.",
+        footer=totals if len(rows) > 1 else None,
+    )
+
+
+@top.command("repeat-customers")
+def repeat_customers(
+    period: PeriodOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    min_incidents: Annotated[
+        int, typer.Option("--min-incidents", min=1, help="At least N incidents (default 2).")
+    ] = 2,
+    min_agents: Annotated[
+        int, typer.Option("--min-agents", min=1, help="Handled by at least N agents.")
+    ] = 1,
+    min_stores: Annotated[
+        int, typer.Option("--min-stores", min=1, help="At at least N stores.")
+    ] = 1,
+    fmt: FormatOption = "table",
+) -> None:
+    """Customers who keep coming back, broadest first (default period: last 12 months).
+
+    Example: incidentlog repeat-customers --min-stores 2
+    """
+    from incidentlog.render import Column, check_format, render
+    from incidentlog.reports.repeat_customers import repeat_customers as find_repeat
+
+    fmt = check_format(fmt)
+    chosen = _period(period, from_, to, default="last-12-months")
+    with _reading() as conn:
+        rows = find_repeat(
+            conn,
+            period=chosen,
+            min_incidents=min_incidents,
+            min_agents=min_agents,
+            min_stores=min_stores,
+        )
+    columns = [
+        Column("customer", "Customer"),
+        Column("contact", "Contact", show=lambda v, _r: v or ""),
+        Column("incidents", "Incidents", "right"),
+        Column("stores", "Stores", "right"),
+        Column("agents", "Agents", "right"),
+        Column("first", "First", no_wrap=True),
+        Column("last", "Last", no_wrap=True),
+        Column("reasons", "Reasons"),
+    ]
+    render(
+        rows,
+        columns,
+        fmt,
+        title=f"Customers with {min_incidents}+ incidents · {chosen.label}",
+        document=_document("repeat-customers", chosen, None, rows),
+        empty="No customer came back in this period.",
+    )
+
+
+@top.command("summary")
+def summary(
+    week: Annotated[
+        str | None,
+        typer.Option(
+            "--week", "-w", help="The week: 2026-W19, last-week, a date in it (default: last week)."
+        ),
+    ] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """The weekly summary for managers and cron: incidents per store, top reasons, overdue
+    follow-ups and returning customers (plain text when piped).
+
+    Example: incidentlog summary --week 2026-W19
+    """
+    from incidentlog.console import echo
+    from incidentlog.periods import parse_week, today
+    from incidentlog.render import Column, check_format, render
+    from incidentlog.reports import display as d
+    from incidentlog.reports.summary import week_before, weekly_summary
+
+    fmt = check_format(fmt)
+    chosen = parse_week(week if week is not None else "last-week")
+    with _reading() as conn:
+        found = weekly_summary(conn, week=chosen, today=today())
+    if fmt == "table":
+        lines = d.summary_lines(found, chosen)
+        echo(lines[0], bold=True)
+        for line in lines[1:]:
+            echo(line)
+        return
+    rows = found.pop("rows")
+    columns = [Column(k, k) for k in ("store", "incidents", "resolved_on_spot", "rate")]
+    render(
+        rows,
+        columns,
+        fmt,
+        document=_document("summary", chosen, week_before(chosen), rows, **found),
+    )
+
+
+def _period(period: str | None, from_: str | None, to: str | None, **kw: Any) -> Period:
+    chosen = common.period(period, from_, to, **kw)
+    assert chosen is not None
+    return chosen

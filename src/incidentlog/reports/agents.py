@@ -1,0 +1,71 @@
+"""`report agents`: incidents and resolution on the spot per agent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from incidentlog.periods import Period
+from incidentlog.reports.common import (
+    INCIDENT,
+    Bind,
+    compared,
+    counts_by,
+    measure,
+    named_id,
+    reading,
+    sort_key,
+    sum_keys,
+)
+
+
+def resolution_by_agent(
+    bind: Bind,
+    *,
+    period: Period,
+    compare: Period | None = None,
+    store: str | None = None,
+    agent: str | None = None,
+) -> list[dict[str, Any]]:
+    """One row per agent with incidents in the period (or the comparison period), by name."""
+    with reading(bind) as conn:
+        filters = []
+        if store:
+            filters.append(INCIDENT.c.store_id == named_id(conn, "store", store))
+        if agent:
+            filters.append(INCIDENT.c.agent_id == named_id(conn, "agent", agent))
+        current = counts_by(conn, "agent", period, *filters)
+        before = counts_by(conn, "agent", compare, *filters) if compare else {}
+    rows = []
+    for agent_id in current.keys() | before.keys():
+        now, then = current.get(agent_id), before.get(agent_id)
+        compare_counts = None
+        if compare is not None:
+            compare_counts = (then["incidents"], then["on_spot"]) if then else (0, 0)
+        counts = (now["incidents"], now["on_spot"]) if now else (0, 0)
+        rows.append(agent_row((now or then)["name"], counts, compare_counts))
+    rows.sort(key=lambda r: sort_key(r["agent"]))
+    return rows
+
+
+def agent_row(
+    name: str, counts: tuple[int, int], compare_counts: tuple[int, int] | None
+) -> dict[str, Any]:
+    incidents, on_spot = counts
+    row: dict[str, Any] = {"agent": name, **measure(incidents, on_spot)}
+    if compare_counts is not None:
+        row.update(compared(row, *compare_counts))
+        row["change"] = incidents - compare_counts[0]
+    return row
+
+
+def agent_totals(rows: list[dict[str, Any]], *, with_compare: bool) -> dict[str, Any]:
+    """The "All agents" line, in the same shape as a row."""
+    sums = sum_keys(
+        rows,
+        ["incidents", "resolved_on_spot", "compare_incidents", "compare_resolved_on_spot"],
+    )
+    return agent_row(
+        "All agents",
+        (sums["incidents"], sums["resolved_on_spot"]),
+        (sums["compare_incidents"], sums["compare_resolved_on_spot"]) if with_compare else None,
+    )

@@ -1,0 +1,193 @@
+"""What the reports share: the tables, counting expressions, name look-ups and rate fields.
+
+Portable SQL only (SQLite and PostgreSQL): periods are filtered on the precomputed
+`day` column, months grouped on `month`, booleans counted with CASE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, case, func, not_, select
+from sqlalchemy.engine import Connection, Engine
+
+from incidentlog import names, stats
+from incidentlog.db import as_date
+from incidentlog.errors import NotFound
+from incidentlog.models import (
+    Agent,
+    Attendance,
+    Customer,
+    Incident,
+    Reason,
+    Store,
+    TrainingSession,
+)
+from incidentlog.periods import Period
+
+Bind = Engine | Connection
+
+INCIDENT: Table = Incident.__table__  # type: ignore[attr-defined]
+STORE: Table = Store.__table__  # type: ignore[attr-defined]
+AGENT: Table = Agent.__table__  # type: ignore[attr-defined]
+REASON: Table = Reason.__table__  # type: ignore[attr-defined]
+CUSTOMER: Table = Customer.__table__  # type: ignore[attr-defined]
+SESSION: Table = TrainingSession.__table__  # type: ignore[attr-defined]
+ATTENDANCE: Table = Attendance.__table__  # type: ignore[attr-defined]
+
+NAMED = {"store": STORE, "agent": AGENT, "reason": REASON}
+
+
+@contextmanager
+def reading(bind: Bind) -> Iterator[Connection]:
+    """A connection to read from: the one given, or a new one from the engine."""
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            yield conn
+    else:
+        yield bind
+
+
+def in_period(column: Any, period: Period) -> ColumnElement[bool]:
+    return column.between(period.start, period.end)
+
+
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows of the group meet `condition` (0, never NULL)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def on_spot() -> ColumnElement[int]:
+    return count_if(INCIDENT.c.resolved_on_spot)
+
+
+def named_id(conn: Connection, table: str, name: str) -> int:
+    """The id of the store, agent or reason called `name`; NotFound (with look-alikes) if none."""
+    named = NAMED[table]
+    found = conn.execute(select(named.c.id).where(named.c.key == names.key(name))).scalar()
+    if found is not None:
+        return int(found)
+    known = {row.key: row.name for row in conn.execute(select(named.c.key, named.c.name))}
+    close = names.lookalikes(names.key(name), known)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise NotFound(f'No {table} named "{names.clean(name)}".{hint}')
+
+
+def rate_fields(successes: int, trials: int, prefix: str = "") -> dict[str, float | None]:
+    """`rate`, `rate_low`, `rate_high` (the 95% Wilson interval); None without trials."""
+    interval = stats.wilson(successes, trials)
+    return {
+        f"{prefix}rate": stats.rate(successes, trials),
+        f"{prefix}rate_low": interval[0] if interval else None,
+        f"{prefix}rate_high": interval[1] if interval else None,
+    }
+
+
+def rate_change_fields(x: int, n: int, compare_x: int, compare_n: int) -> dict[str, Any]:
+    """The change of the on-the-spot rate against the comparison, and whether it is real."""
+    now, before = stats.rate(x, n), stats.rate(compare_x, compare_n)
+    p_value = stats.two_proportion_p(x, n, compare_x, compare_n)
+    return {
+        "rate_change": None if now is None or before is None else now - before,
+        "rate_p_value": p_value,
+        "rate_significant": stats.significant(p_value),
+    }
+
+
+def trend(change: int) -> str:
+    return "up" if change > 0 else "down" if change < 0 else "flat"
+
+
+def sum_keys(rows: Iterable[dict[str, Any]], keys: Sequence[str]) -> dict[str, int]:
+    totals = dict.fromkeys(keys, 0)
+    for row in rows:
+        for key in keys:
+            totals[key] += row.get(key) or 0
+    return totals
+
+
+def sort_key(name: str) -> str:
+    return names.key(name)
+
+
+def measure(incidents: int, on_spot_count: int, later: int | None = None) -> dict[str, Any]:
+    """The counts and rate every incident report shows for one group."""
+    row: dict[str, Any] = {"incidents": incidents, "resolved_on_spot": on_spot_count}
+    row.update(rate_fields(on_spot_count, incidents))
+    if later is not None:
+        row["resolved_later"] = later
+        row["open"] = incidents - on_spot_count - later
+    return row
+
+
+def compared(row: dict[str, Any], incidents: int, on_spot_count: int) -> dict[str, Any]:
+    """The comparison period's counts beside `row`'s, and the change of the rate."""
+    return {
+        "compare_incidents": incidents,
+        "compare_resolved_on_spot": on_spot_count,
+        **rate_fields(on_spot_count, incidents, "compare_"),
+        **rate_change_fields(row["resolved_on_spot"], row["incidents"], on_spot_count, incidents),
+    }
+
+
+def known(table: str) -> ColumnElement[bool]:
+    """`incident.<table>_id IN (SELECT id FROM <table>)`.
+
+    Always true (a foreign key), but it lets SQLite answer from the covering
+    (<table>_id, day, resolved_on_spot) index, one day range per id, instead of visiting
+    every incident of the period; PostgreSQL plans it as a cheap semi-join.
+    """
+    return INCIDENT.c[f"{table}_id"].in_(select(NAMED[table].c.id))
+
+
+def counts_by(
+    conn: Connection,
+    table: str,
+    period: Period,
+    *filters: ColumnElement[bool],
+    later: bool = False,
+) -> dict[int, dict[str, Any]]:
+    """id -> {name, incidents, on_spot[, later]} per store/agent/reason in the period.
+
+    Aggregated by id first, names joined to the (small) result afterwards. `later` (resolved
+    later) needs each open-on-the-day incident's row, so it is counted apart, over those only.
+    """
+    key = INCIDENT.c[f"{table}_id"]
+    where = [known(table), in_period(INCIDENT.c.day, period), *filters]
+    grouped = (
+        select(key.label("id"), func.count().label("incidents"), on_spot().label("on_spot"))
+        .where(*where)
+        .group_by(key)
+        .subquery()
+    )
+    named = NAMED[table]
+    query = select(grouped.c.id, named.c.name, grouped.c.incidents, grouped.c.on_spot).join_from(
+        grouped, named, named.c.id == grouped.c.id
+    )
+    found = {
+        int(r.id): {"name": r.name, "incidents": int(r.incidents), "on_spot": int(r.on_spot)}
+        for r in conn.execute(query)
+    }
+    if later:
+        for counts in found.values():
+            counts["later"] = 0
+        # NOT resolved_on_spot (not "= false"): SQLite must keep to the per-id day ranges
+        # rather than walk the open-incidents index over all time.
+        later_query = (
+            select(key, func.count())
+            .where(*where, not_(INCIDENT.c.resolved_on_spot), INCIDENT.c.resolved_at.is_not(None))
+            .group_by(key)
+        )
+        for entity_id, count in conn.execute(later_query):
+            found[int(entity_id)]["later"] = int(count)
+    return found
+
+
+def day_of(value: Any) -> dt.date:
+    """A date column's value as a date (SQLite hands back ISO text)."""
+    day = as_date(value)
+    assert day is not None
+    return day

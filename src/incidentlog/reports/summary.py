@@ -1,0 +1,198 @@
+"""`summary`: the weekly summary cron mails to managers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, distinct, false, func, or_, select
+
+from incidentlog.periods import Period
+from incidentlog.reports.common import (
+    AGENT,
+    CUSTOMER,
+    INCIDENT,
+    REASON,
+    STORE,
+    Bind,
+    count_if,
+    day_of,
+    in_period,
+    known,
+    measure,
+    reading,
+    sort_key,
+    sum_keys,
+    trend,
+)
+
+TOP_REASONS = 3
+OVERDUE_LISTED = 10
+
+
+def week_before(week: Period) -> Period:
+    start = week.start - dt.timedelta(days=7)
+    return Period(start, week.start - dt.timedelta(days=1), f"week before {week.label}")
+
+
+def weekly_summary(bind: Bind, *, week: Period, today: dt.date) -> dict[str, Any]:
+    """Per store incidents and on-the-spot rate against the week before, the top reasons,
+    follow-ups overdue when the week was over (or today, for the current week), and the
+    customers of the week who had been there before."""
+    previous = week_before(week)
+    as_of = min(today, week.end + dt.timedelta(days=1))
+    with reading(bind) as conn:
+        rows = _stores(conn, week, previous)
+        top = _top_reasons(conn, week)
+        overdue_count, overdue = _overdue(conn, week, as_of)
+        back_again = _repeat_customers(conn, week)
+    totals = summary_row(
+        "All stores", sum_keys(rows, ["incidents", "resolved_on_spot", "compare_incidents"])
+    )
+    return {
+        "rows": rows,
+        "totals": totals,
+        "top_reasons": top,
+        "overdue_follow_ups": overdue,
+        "overdue_follow_ups_count": overdue_count,
+        "overdue_as_of": as_of.isoformat(),
+        "repeat_customers": back_again,
+    }
+
+
+def summary_row(store: str, counts: dict[str, int]) -> dict[str, Any]:
+    row: dict[str, Any] = {"store": store}
+    row.update(measure(counts["incidents"], counts["resolved_on_spot"]))
+    row["compare_incidents"] = counts["compare_incidents"]
+    row["change"] = counts["incidents"] - counts["compare_incidents"]
+    row["trend"] = trend(row["change"])
+    return row
+
+
+def _stores(conn: Any, week: Period, previous: Period) -> list[dict[str, Any]]:
+    i = INCIDENT
+    this_week = i.c.day >= week.start
+    grouped = (
+        select(
+            i.c.store_id,
+            count_if(this_week).label("incidents"),
+            count_if(and_(this_week, i.c.resolved_on_spot)).label("on_spot"),
+            count_if(i.c.day < week.start).label("before"),
+        )
+        .where(known("store"), i.c.day.between(previous.start, week.end))
+        .group_by(i.c.store_id)
+        .subquery()
+    )
+    found = conn.execute(
+        select(STORE.c.name, grouped).join_from(grouped, STORE, STORE.c.id == grouped.c.store_id)
+    ).all()
+    rows = [
+        summary_row(
+            r.name,
+            {
+                "incidents": int(r.incidents),
+                "resolved_on_spot": int(r.on_spot),
+                "compare_incidents": int(r.before),
+            },
+        )
+        for r in found
+    ]
+    return sorted(rows, key=lambda r: sort_key(r["store"]))
+
+
+def _top_reasons(conn: Any, week: Period) -> list[dict[str, Any]]:
+    i = INCIDENT
+    grouped = (
+        select(i.c.reason_id, func.count().label("incidents"))
+        .where(known("reason"), in_period(i.c.day, week))
+        .group_by(i.c.reason_id)
+        .subquery()
+    )
+    found = conn.execute(
+        select(REASON.c.name, grouped.c.incidents)
+        .join_from(grouped, REASON, REASON.c.id == grouped.c.reason_id)
+        .order_by(grouped.c.incidents.desc(), REASON.c.name)
+        .limit(TOP_REASONS)
+    ).all()
+    return [{"reason": r.name, "incidents": int(r.incidents)} for r in found]
+
+
+def _overdue(conn: Any, week: Period, as_of: dt.date) -> tuple[int, list[dict[str, Any]]]:
+    """Incidents still open on `as_of` whose follow-up date had passed: count, most overdue."""
+    i = INCIDENT
+    midnight = dt.datetime.combine(as_of, dt.time())
+    condition = and_(
+        i.c.resolved_on_spot == false(),
+        i.c.follow_up < as_of,
+        i.c.day <= week.end,
+        or_(i.c.resolved_at.is_(None), i.c.resolved_at >= midnight),
+    )
+    count = int(conn.execute(select(func.count()).where(condition)).scalar() or 0)
+    oldest = (
+        select(i.c.id, i.c.customer_id, i.c.store_id, i.c.agent_id, i.c.day, i.c.follow_up)
+        .where(condition)
+        .order_by(i.c.follow_up, i.c.id)
+        .limit(OVERDUE_LISTED)
+        .subquery()
+    )
+    found = conn.execute(
+        select(
+            oldest,
+            CUSTOMER.c.name.label("customer"),
+            STORE.c.name.label("store"),
+            AGENT.c.name.label("agent"),
+        )
+        .join_from(oldest, CUSTOMER, CUSTOMER.c.id == oldest.c.customer_id)
+        .join(STORE, STORE.c.id == oldest.c.store_id)
+        .join(AGENT, AGENT.c.id == oldest.c.agent_id)
+        .order_by(oldest.c.follow_up, oldest.c.id)
+    ).all()
+    listed = []
+    for r in found:
+        follow_up = day_of(r.follow_up)
+        listed.append(
+            {
+                "id": int(r.id),
+                "customer": r.customer,
+                "store": r.store,
+                "agent": r.agent,
+                "day": day_of(r.day).isoformat(),
+                "follow_up": follow_up.isoformat(),
+                "days_overdue": (as_of - follow_up).days,
+            }
+        )
+    return count, listed
+
+
+def _repeat_customers(conn: Any, week: Period) -> list[dict[str, Any]]:
+    """Customers with an incident this week and at least two up to its end, most first."""
+    i = INCIDENT
+    of_the_week = select(i.c.customer_id).where(in_period(i.c.day, week)).distinct()
+    grouped = (
+        select(
+            i.c.customer_id,
+            func.count().label("incidents"),
+            count_if(i.c.day >= week.start).label("this_week"),
+            func.count(distinct(i.c.store_id)).label("stores"),
+            func.count(distinct(i.c.agent_id)).label("agents"),
+        )
+        .where(i.c.customer_id.in_(of_the_week), i.c.day <= week.end)
+        .group_by(i.c.customer_id)
+        .having(func.count() >= 2)
+        .subquery()
+    )
+    found = conn.execute(
+        select(CUSTOMER.c.name, grouped)
+        .join_from(grouped, CUSTOMER, CUSTOMER.c.id == grouped.c.customer_id)
+        .order_by(grouped.c.incidents.desc(), grouped.c.stores.desc(), CUSTOMER.c.name)
+    ).all()
+    return [
+        {
+            "customer": r.name,
+            "incidents": int(r.incidents),
+            "this_week": int(r.this_week),
+            "stores": int(r.stores),
+            "agents": int(r.agents),
+        }
+        for r in found
+    ]

@@ -68,12 +68,27 @@ def named(conn: Conn, table: str, name: str, *, allow_new: bool, resolved: Resol
         close = names.lookalikes(key, known_names(conn, table))
         if close:
             raise NearDuplicate(table, display, close)
-    new_id = conn.insert(
-        f"INSERT INTO {table} (name, key) VALUES (:name, :key) RETURNING id",
-        {"name": display, "key": key},
+    return insert_or_find(conn, table, {"name": display, "key": key}, resolved)
+
+
+def insert_or_find(
+    conn: Conn, table: str, values: dict[str, str | None], resolved: Resolved
+) -> int:
+    """Insert a row with a new `key`, or take the one another till inserted a moment ago.
+
+    Two tills may meet the same new store or customer at once; both looked and found
+    nothing, so one insert must quietly yield to the other instead of failing.
+    """
+    cols = ", ".join(values)
+    params = ", ".join(":" + c for c in values)
+    row = conn.row(
+        f"INSERT INTO {table} ({cols}) VALUES ({params}) ON CONFLICT (key) DO NOTHING RETURNING id",
+        values,
     )
-    resolved.note_created(table, new_id)
-    return new_id
+    if row is None:
+        return int(conn.scalar(f"SELECT id FROM {table} WHERE key = :key", {"key": values["key"]}))
+    resolved.note_created(table, int(row["id"]))
+    return int(row["id"])
 
 
 def customer(conn: Conn, name: str, contact: str | None, *, resolved: Resolved) -> int:
@@ -112,18 +127,17 @@ def customer(conn: Conn, name: str, contact: str | None, *, resolved: Resolved) 
         if len(same_name) == 1:
             return int(same_name[0]["id"])
     _warn_lookalike_customer(conn, display, name_key, resolved)
-    new_id = conn.insert(
-        "INSERT INTO customer (name, name_key, key, contact) "
-        "VALUES (:name, :name_key, :key, :contact) RETURNING id",
+    return insert_or_find(
+        conn,
+        "customer",
         {
             "name": display,
             "name_key": name_key,
             "key": names.customer_key(display, contact),
             "contact": contact,
         },
+        resolved,
     )
-    resolved.note_created("customer", new_id)
-    return new_id
 
 
 def _warn_lookalike_customer(conn: Conn, display: str, name_key: str, resolved: Resolved) -> None:

@@ -24,6 +24,9 @@ app = typer.Typer(no_args_is_help=True)
 # Report commands that live at the top level rather than under `report`.
 top = typer.Typer()
 
+# A table is read by a person: the broadest customers, not tens of thousands of lines.
+TABLE_CUSTOMERS = 50
+
 StoreOption = Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")]
 CompareOption = Annotated[
     str | None,
@@ -424,6 +427,12 @@ def repeat_customers(
     min_stores: Annotated[
         int, typer.Option("--min-stores", min=1, help="At at least N stores.")
     ] = 1,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", min=1, help=f"At most N customers (table default: {TABLE_CUSTOMERS})."
+        ),
+    ] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Customers who keep coming back, broadest first (default period: last 12 months).
@@ -443,6 +452,16 @@ def repeat_customers(
             min_agents=min_agents,
             min_stores=min_stores,
         )
+    found = len(rows)
+    if limit is None and fmt == "table":
+        limit = TABLE_CUSTOMERS
+    shown = rows[:limit] if limit is not None else rows
+    caption = None
+    if len(shown) < found:
+        caption = (
+            f"The {len(shown)} broadest of {found:,} customers; "
+            "--limit N or --format csv shows more."
+        )
     columns = [
         Column("customer", "Customer"),
         Column("contact", "Contact", show=lambda v, _r: v or ""),
@@ -454,11 +473,12 @@ def repeat_customers(
         Column("reasons", "Reasons"),
     ]
     render(
-        rows,
+        shown,
         columns,
         fmt,
         title=f"Customers with {min_incidents}+ incidents · {chosen.label}",
-        document=_document("repeat-customers", chosen, None, rows),
+        caption=caption,
+        document=_document("repeat-customers", chosen, None, shown),
         empty="No customer came back in this period.",
     )
 

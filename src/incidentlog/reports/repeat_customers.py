@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import String, distinct, func, select
 
 from incidentlog.db import as_date
 from incidentlog.periods import Period
@@ -25,71 +25,89 @@ def repeat_customers(
     `reasons` lists each customer's reasons, most frequent first.
     """
     i = INCIDENT
+    # A CTE, so the database finds the repeat customers once for both uses below.
     repeat = (
         select(
             i.c.customer_id,
             func.count().label("incidents"),
             func.count(distinct(i.c.agent_id)).label("agents"),
             func.count(distinct(i.c.store_id)).label("stores"),
-            func.min(i.c.day).label("first"),
-            func.max(i.c.day).label("last"),
+            # Typed as text: SQLite hands back ISO dates as they are, with no parsing.
+            func.min(i.c.day, type_=String).label("first"),
+            func.max(i.c.day, type_=String).label("last"),
         )
         .where(in_period(i.c.day, period))
         .group_by(i.c.customer_id)
         .having(func.count() >= min_incidents)
         .having(func.count(distinct(i.c.agent_id)) >= min_agents)
         .having(func.count(distinct(i.c.store_id)) >= min_stores)
-        .subquery("repeat")
+        .cte("repeat")
     )
-    # One row per (customer, reason): the customers' figures repeat on each of their reasons.
     by_reason = (
-        select(repeat.c.customer_id, i.c.reason_id, func.count().label("times"))
-        .join_from(repeat, i, i.c.customer_id == repeat.c.customer_id)
-        .where(in_period(i.c.day, period))
-        .group_by(repeat.c.customer_id, i.c.reason_id)
+        select(i.c.customer_id, i.c.reason_id, func.count().label("times"))
+        .where(in_period(i.c.day, period), i.c.customer_id.in_(select(repeat.c.customer_id)))
+        .group_by(i.c.customer_id, i.c.reason_id)
         .subquery("by_reason")
     )
+    # One row per (customer, reason): the customer's figures repeat on each of its reasons.
     query = (
         select(
-            repeat,
+            repeat.c.customer_id,
+            repeat.c.incidents,
+            repeat.c.agents,
+            repeat.c.stores,
+            repeat.c["first"],
+            repeat.c["last"],
             CUSTOMER.c.name,
             CUSTOMER.c.contact,
-            REASON.c.name.label("reason"),
+            REASON.c.name,
             by_reason.c.times,
         )
         .join_from(repeat, CUSTOMER, CUSTOMER.c.id == repeat.c.customer_id)
         .join(by_reason, by_reason.c.customer_id == repeat.c.customer_id)
         .join(REASON, REASON.c.id == by_reason.c.reason_id)
     )
-    with reading(bind) as conn:
-        found = conn.execute(query).all()
     customers: dict[int, dict[str, Any]] = {}
     reasons: dict[int, list[tuple[int, str]]] = {}
-    for item in found:
-        if item.customer_id not in customers:
-            customers[item.customer_id] = {
-                "customer": item.name,
-                "contact": item.contact,
-                "incidents": int(item.incidents),
-                "agents": int(item.agents),
-                "stores": int(item.stores),
-                "first": _iso(item.first),
-                "last": _iso(item.last),
-                "reasons": [],
-            }
-        reasons.setdefault(item.customer_id, []).append((int(item.times), item.reason))
+    with reading(bind) as conn:
+        for (
+            customer_id,
+            n,
+            agents,
+            stores,
+            first,
+            last,
+            name,
+            contact,
+            reason,
+            times,
+        ) in conn.execute(query).tuples():
+            if customer_id not in customers:
+                customers[customer_id] = {
+                    "customer": name,
+                    "contact": contact,
+                    "incidents": n,
+                    "agents": agents,
+                    "stores": stores,
+                    "first": _iso(first),
+                    "last": _iso(last),
+                    "reasons": [],
+                }
+                reasons[customer_id] = []
+            reasons[customer_id].append((-times, reason))
     for customer_id, row in customers.items():
-        row["reasons"] = [name for _, name in sorted(reasons[customer_id], key=_most_first)]
-    rows = sorted(customers.values(), key=lambda r: r["customer"])
-    rows.sort(key=lambda r: r["last"] or "", reverse=True)  # ties: the most recent first
-    rows.sort(key=lambda r: (-r["stores"], -r["agents"], -r["incidents"]))
-    return rows
+        row["reasons"] = [name for _, name in sorted(reasons[customer_id])]
+    return sorted(customers.values(), key=_breadth_first)
 
 
-def _most_first(item: tuple[int, str]) -> tuple[int, str]:
-    return -item[0], item[1]
+def _breadth_first(row: dict[str, Any]) -> tuple[int, int, int, int, str]:
+    """Stores, agents, incidents (most first); ties: the latest incident first, then name."""
+    last = int(row["last"].replace("-", "")) if row["last"] else 0
+    return -row["stores"], -row["agents"], -row["incidents"], -last, row["customer"]
 
 
 def _iso(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value[:10]
     day = as_date(value)
     return day.isoformat() if day else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, distinct, false, func, or_, select
+from sqlalchemy import and_, distinct, false, func, select, union_all
 
 from incidentlog.periods import Period
 from incidentlog.reports.common import (
@@ -118,20 +118,25 @@ def _top_reasons(conn: Any, week: Period) -> list[dict[str, Any]]:
 
 
 def _overdue(conn: Any, week: Period, as_of: dt.date) -> tuple[int, list[dict[str, Any]]]:
-    """Incidents still open on `as_of` whose follow-up date had passed: count, most overdue."""
+    """Incidents still open on `as_of` whose follow-up date had passed: count, most overdue.
+
+    Open then means not resolved yet, or resolved only from `as_of` on; the two are asked
+    apart so each is one range of the (resolved_on_spot, resolved_at, follow_up) index.
+    """
     i = INCIDENT
     midnight = dt.datetime.combine(as_of, dt.time())
-    condition = and_(
-        i.c.resolved_on_spot == false(),
-        i.c.follow_up < as_of,
-        i.c.day <= week.end,
-        or_(i.c.resolved_at.is_(None), i.c.resolved_at >= midnight),
-    )
-    count = int(conn.execute(select(func.count()).where(condition)).scalar() or 0)
+    common = [i.c.resolved_on_spot == false(), i.c.follow_up < as_of, i.c.day <= week.end]
+    branches = [
+        and_(*common, i.c.resolved_at.is_(None)),
+        and_(*common, i.c.resolved_at >= midnight),
+    ]
+    count = sum(int(conn.execute(select(func.count()).where(b)).scalar() or 0) for b in branches)
+    if not count:
+        return 0, []
+    fields = [i.c.id, i.c.customer_id, i.c.store_id, i.c.agent_id, i.c.day, i.c.follow_up]
     oldest = (
-        select(i.c.id, i.c.customer_id, i.c.store_id, i.c.agent_id, i.c.day, i.c.follow_up)
-        .where(condition)
-        .order_by(i.c.follow_up, i.c.id)
+        union_all(*(select(*fields).where(b) for b in branches))
+        .order_by("follow_up", "id")
         .limit(OVERDUE_LISTED)
         .subquery()
     )

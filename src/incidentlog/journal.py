@@ -51,6 +51,13 @@ def _typed(column: str, value: Any) -> Any:
     return value
 
 
+def _compact(ids: Sequence[int]) -> list[int] | dict[str, int]:
+    """A `range` of ids (a bulk import's) is kept as its two ends, not a million numbers."""
+    if isinstance(ids, range) and ids.step == 1:
+        return {"from": ids.start, "to": ids.stop - 1}
+    return list(ids)
+
+
 def record(
     conn: Conn,
     *,
@@ -62,7 +69,7 @@ def record(
     """Journal one change. `inserted` lists (table, ids) in the order undo deletes them
     (children first); `before` lists (table, row) in the order undo restores them."""
     payload = {
-        "inserted": [[table, list(ids)] for table, ids in inserted if ids],
+        "inserted": [[table, _compact(ids)] for table, ids in inserted if ids],
         "before": [[table, {k: _jsonable(v) for k, v in row.items()}] for table, row in before],
     }
     who = actor()
@@ -119,12 +126,18 @@ REFERENCES = {
 }
 
 
-def _delete(conn: Conn, table: str, ids: list[int]) -> None:
+def _delete(conn: Conn, table: str, ids: list[int] | dict[str, int]) -> None:
     _check(table)
     unused = "".join(
         f" AND NOT EXISTS (SELECT 1 FROM {other} WHERE {other}.{column} = {table}.id)"
         for other, column in REFERENCES.get(table, ())
     )
+    if isinstance(ids, dict):  # a range, as _compact stored it
+        conn.run(
+            f"DELETE FROM {table} WHERE id BETWEEN :lo AND :hi{unused}",
+            {"lo": ids["from"], "hi": ids["to"]},
+        )
+        return
     # Chunks keep well under SQLite's bound-parameter limit for large imports.
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

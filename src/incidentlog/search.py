@@ -1,0 +1,163 @@
+"""`incidentlog search`: find how a similar case was handled before.
+
+Every word must appear in the description or the resolution, as a word or the start of
+one ("refund" finds "refunded"), case- and accent-insensitively. SQLite answers from an FTS5
+index kept in step by triggers (migration 0003) and ranks by BM25; PostgreSQL answers from a
+GIN text index ranked by ts_rank; a SQLite built without FTS5 falls back to LIKE, newest
+first. The snippet is cut the same way on every backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from incidentlog import names
+from incidentlog.db import Conn
+from incidentlog.errors import InvalidInput
+from incidentlog.recording import incident_public
+
+SELECT = """
+SELECT i.id, c.name AS customer, c.contact AS contact, r.name AS reason,
+       i.resolved_on_spot, s.name AS store, a.name AS agent, i.at, i.description,
+       i.resolution, i.channel, i.follow_up, i.resolved_at
+"""
+JOINS = """
+JOIN customer c ON c.id = i.customer_id
+JOIN reason r ON r.id = i.reason_id
+JOIN store s ON s.id = i.store_id
+JOIN agent a ON a.id = i.agent_id
+"""
+# Must stay identical to the expression the GIN index of migration 0003 is built on.
+PG_DOCUMENT = "to_tsvector('simple', i.description || ' ' || i.resolution)"
+MAX_TERMS = 20
+SNIPPET_WORDS = 16
+_WORD = re.compile(r"\w+")
+
+
+def terms(text: str) -> list[str]:
+    """The words searched for, in matching form; punctuation and query syntax are ignored."""
+    found = list(dict.fromkeys(names.key(w) for w in _WORD.findall(text)))
+    if not found:
+        raise InvalidInput("Give a word to search for, e.g. incidentlog search refund.")
+    if len(found) > MAX_TERMS:
+        raise InvalidInput(f"Search for at most {MAX_TERMS} words at a time.")
+    return found
+
+
+def _has_fts(conn: Conn) -> bool:
+    return bool(
+        conn.scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'incident_fts'"
+        )
+    )
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> tuple[str, dict[str, Any]]:
+    clauses, params = [], {}
+    if start is not None:
+        clauses.append("i.day >= :start")
+        params["start"] = start
+    if end is not None:
+        clauses.append("i.day <= :end")
+        params["end"] = end
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _query(conn: Conn, words: list[str], period: str) -> str:
+    if conn.dialect == "postgresql":
+        return (
+            SELECT
+            + f", ts_rank({PG_DOCUMENT}, to_tsquery('simple', :query)) AS score FROM incident i"
+            + JOINS
+            + f" WHERE {PG_DOCUMENT} @@ to_tsquery('simple', :query){period}"
+            + " ORDER BY score DESC, i.at DESC, i.id DESC"
+        )
+    if _has_fts(conn):
+        return (
+            SELECT
+            + ", bm25(incident_fts) AS score FROM incident_fts"
+            + " JOIN incident i ON i.id = incident_fts.rowid"
+            + JOINS
+            + f" WHERE incident_fts MATCH :query{period}"
+            + " ORDER BY score, i.at DESC, i.id DESC"
+        )
+    likes = " AND ".join(
+        f"(i.description LIKE :w{n} OR i.resolution LIKE :w{n})" for n in range(len(words))
+    )
+    return (
+        SELECT + " FROM incident i" + JOINS + f" WHERE {likes}{period}"
+        " ORDER BY i.at DESC, i.id DESC"
+    )
+
+
+def search(
+    conn: Conn,
+    text: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    limit: int | None = None,
+    marks: tuple[str, str] = ("**", "**"),
+) -> list[dict[str, Any]]:
+    """Incidents matching every word, best match first, each with a `snippet` in which the
+    matching words are wrapped in `marks`."""
+    words = terms(text)
+    period, params = _period(start, end)
+    sql = _query(conn, words, period)
+    if conn.dialect == "postgresql":
+        # The 'simple' text configuration lowercases but keeps accents.
+        typed = dict.fromkeys(w.lower() for w in _WORD.findall(text))
+        params["query"] = " & ".join(f"{w}:*" for w in typed)
+    else:
+        params["query"] = " ".join(f'"{w}"*' for w in words)
+        params.update({f"w{n}": f"%{w}%" for n, w in enumerate(words)})
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    found = []
+    for row in conn.iter_rows(sql, params):
+        item = incident_public(row)
+        item["snippet"] = snippet(row["description"], row["resolution"], words, marks)
+        found.append(item)
+    return found
+
+
+def _matches(word: str, words: list[str]) -> bool:
+    key = names.key(word)
+    return any(key.startswith(w) for w in words)
+
+
+def snippet(
+    description: str, resolution: str, words: list[str], marks: tuple[str, str] = ("**", "**")
+) -> str:
+    """A few words around the first match, from the description or else the resolution."""
+    for text in (description or "", resolution or ""):
+        tokens = list(_WORD.finditer(text))
+        hits = [n for n, t in enumerate(tokens) if _matches(t.group(), words)]
+        if hits:
+            return _cut(text, tokens, hits, marks)
+    text = description or resolution or ""
+    return _cut(text, list(_WORD.finditer(text)), [], marks)
+
+
+def _cut(text: str, tokens: list[re.Match[str]], hits: list[int], marks: tuple[str, str]) -> str:
+    if not tokens:
+        return text.strip()
+    first = max(0, (hits[0] if hits else 0) - SNIPPET_WORDS // 4)
+    last = min(len(tokens), first + SNIPPET_WORDS) - 1
+    start = 0 if first == 0 else tokens[first].start()
+    end = len(text) if last == len(tokens) - 1 else tokens[last].end()
+    pieces = []
+    position = start
+    for n in hits:
+        if n < first or n > last:
+            continue
+        token = tokens[n]
+        pieces.append(text[position : token.start()])
+        pieces.append(marks[0] + token.group() + marks[1])
+        position = token.end()
+    pieces.append(text[position:end])
+    shown = " ".join("".join(pieces).split())
+    return ("…" if start > 0 else "") + shown + ("…" if end < len(text) else "")

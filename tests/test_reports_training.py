@@ -101,7 +101,7 @@ def test_verdict_improved_and_how_long(cli: Cli, improved: tuple[int, list[Row]]
     assert doc["sessions"][0]["attendees"] == ["Bob", "Jane"]
     assert doc["sessions"][0]["verdict"] == verdict
     out = cli("report", "training", str(session)).stdout
-    assert "De-escalation role-play" in out and "10 Mar 2026" in out and "90 min" in out
+    assert "De-escalation (role-play) · #" in out and "10 Mar 2026" in out and "90 min" in out
     assert "2 attendees" in out
     before = next(line for line in out.splitlines() if line.strip().startswith("before"))
     assert "10 Jan–9 Mar" in before and "33%  of 12" in before

@@ -321,7 +321,7 @@ def _training_table(item: dict[str, Any]) -> None:
             n = r[f"{group}_incidents"]
             if not n:
                 return "no incidents"
-            text = f"{d.pct(r[f'{group}_rate'])}  of {n}  {d.interval(r, group + '_')}"
+            text = f"{d.pct(r[f'{group}_rate'])}  of {n:,}  {d.interval(r, group + '_')}"
             return text + d.mark(r[f"{group}_significant"], r[f"{group}_change"])
 
         return show
@@ -341,9 +341,12 @@ def _training_table(item: dict[str, Any]) -> None:
     kind = {"roleplay": "role-play", "new-material": "new material"}.get(
         session["kind"], session["kind"]
     )
+    topic = session["topic"]
+    if kind.replace("-", "") not in topic.lower().replace("-", ""):
+        topic += f" ({kind})"
     on = _iso(session["on"])
     title = (
-        f"{session['topic']} {kind} · #{session['id']} · {d.day_month(on)} {on.year} · "
+        f"{topic} · #{session['id']} · {d.day_month(on)} {on.year} · "
         f"{session['minutes']} min · {d.plural(len(session['attendees']), 'attendee')}"
     )
     caption = (

@@ -70,31 +70,21 @@ def repeat_customers(
     customers: dict[int, dict[str, Any]] = {}
     reasons: dict[int, list[tuple[int, str]]] = {}
     with reading(bind) as conn:
-        for (
-            customer_id,
-            n,
-            agents,
-            stores,
-            first,
-            last,
-            name,
-            contact,
-            reason,
-            times,
-        ) in conn.execute(query).tuples():
-            if customer_id not in customers:
-                customers[customer_id] = {
-                    "customer": name,
-                    "contact": contact,
-                    "incidents": n,
-                    "agents": agents,
-                    "stores": stores,
-                    "first": _iso(first),
-                    "last": _iso(last),
-                    "reasons": [],
-                }
-                reasons[customer_id] = []
-            reasons[customer_id].append((-times, reason))
+        found = conn.execute(query).fetchall()
+    for customer_id, n, agents, stores, first, last, name, contact, reason, times in found:
+        if customer_id not in customers:
+            customers[customer_id] = {
+                "customer": name,
+                "contact": contact,
+                "incidents": n,
+                "agents": agents,
+                "stores": stores,
+                "first": _iso(first),
+                "last": _iso(last),
+                "reasons": [],
+            }
+            reasons[customer_id] = []
+        reasons[customer_id].append((-times, reason))
     for customer_id, row in customers.items():
         row["reasons"] = [name for _, name in sorted(reasons[customer_id])]
     return sorted(customers.values(), key=_breadth_first)

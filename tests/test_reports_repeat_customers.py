@@ -1,0 +1,111 @@
+"""`repeat-customers`: customers whose incidents span many agents and stores."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.helpers import Cli
+from tests.reports_helpers import Row, between, record
+
+pytestmark = pytest.mark.backends
+
+LAST_12_MONTHS = ("2025-05-21", "2026-05-20")  # today is 20 May 2026
+
+ROWS = [
+    Row("2025-06-01", "North", "Jane", "billing", "Zofia Demir"),
+    Row("2025-09-10", "South", "Bob", "late delivery", "Zofia Demir"),
+    Row("2026-02-02", "East", "Priya", "billing", "zofia  demir"),
+    Row("2026-05-10", "North", "Bob", "damaged item", "Zofia Demir"),
+    Row("2025-07-01", "North", "Jane", "billing", "Ann Lee"),
+    Row("2025-08-01", "North", "Jane", "billing", "Ann Lee"),
+    Row("2026-01-15", "North", "Jane", "wrong item", "Ann Lee"),
+    Row("2025-12-01", "North", "Jane", "billing", "Tom Hall"),
+    Row("2026-03-03", "South", "Jane", "billing", "Tom Hall"),
+    Row("2025-05-01", "North", "Jane", "billing", "Olga Old"),  # before the 12 months
+    Row("2026-04-01", "North", "Jane", "billing", "Olga Old"),
+    Row("2026-04-02", "North", "Bob", "billing", "Bo One"),
+]
+
+
+@pytest.fixture
+def data() -> list[Row]:
+    record(ROWS)
+    return ROWS
+
+
+def expected(rows: list[Row], period: tuple[str, str], min_incidents: int = 2) -> list[dict]:
+    by_customer: dict[str, list[Row]] = {}
+    for row in between(rows, *period):
+        by_customer.setdefault(" ".join(row.customer.split()).title(), []).append(row)
+    found = []
+    for customer, mine in by_customer.items():
+        if len(mine) < min_incidents:
+            continue
+        reasons = Counter(r.reason for r in mine)
+        found.append(
+            {
+                "customer": customer,
+                "incidents": len(mine),
+                "agents": len({r.agent for r in mine}),
+                "stores": len({r.store for r in mine}),
+                "first": min(r.day for r in mine),
+                "last": max(r.day for r in mine),
+                "reasons": sorted(reasons, key=lambda k: (-reasons[k], k)),
+            }
+        )
+    return sorted(found, key=lambda f: (-f["stores"], -f["agents"], -f["incidents"]))
+
+
+KEYS = ["customer", "incidents", "agents", "stores", "first", "last", "reasons"]
+
+
+def test_last_twelve_months_broadest_first(cli: Cli, data: list[Row]) -> None:
+    doc = cli("repeat-customers", "--format", "json").json()
+    assert doc["report"] == "repeat-customers"
+    assert doc["period"] == {"start": LAST_12_MONTHS[0], "end": LAST_12_MONTHS[1]}
+    assert [{k: r[k] for k in KEYS} for r in doc["rows"]] == expected(data, LAST_12_MONTHS)
+    # By hand:
+    assert [(r["customer"], r["incidents"], r["agents"], r["stores"]) for r in doc["rows"]] == [
+        ("Zofia Demir", 4, 3, 3),
+        ("Tom Hall", 2, 1, 2),
+        ("Ann Lee", 3, 1, 1),
+    ]
+    zofia = doc["rows"][0]
+    assert zofia["reasons"] == ["billing", "damaged item", "late delivery"]
+    assert (zofia["first"], zofia["last"]) == ("2025-06-01", "2026-05-10")
+
+
+def test_thresholds(cli: Cli, data: list[Row]) -> None:
+    def names(*args: str) -> list[str]:
+        doc = cli("repeat-customers", *args, "--format", "json").json()
+        return [r["customer"] for r in doc["rows"]]
+
+    assert names("--min-stores", "2") == ["Zofia Demir", "Tom Hall"]
+    assert names("--min-agents", "2") == ["Zofia Demir"]
+    assert names("--min-incidents", "3") == ["Zofia Demir", "Ann Lee"]
+    assert names("--min-incidents", "1")[-2:] == ["Bo One", "Olga Old"]  # ties: latest first
+    assert names("-p", "2026") == ["Zofia Demir"]
+    rows = cli("repeat-customers", "-p", "2026", "--format", "json").json()["rows"]
+    assert [{k: r[k] for k in KEYS} for r in rows] == expected(data, ("2026-01-01", "2026-12-31"))
+    cli.fails("repeat-customers", "--min-incidents", "0", code=2)
+
+
+def test_table_and_limit(cli: Cli, data: list[Row]) -> None:
+    out = cli("repeat-customers").stdout
+    assert "Customers with 2+ incidents · last 12 months" in out
+    zofia = next(line for line in out.splitlines() if "Zofia" in line)
+    assert zofia.split()[2:5] == ["4", "3", "3"]
+    assert "billing, damaged item, late delivery" in zofia
+    out = cli("repeat-customers", "--limit", "1").stdout
+    assert "Zofia" in out and "Ann Lee" not in out
+    assert "The 1 broadest of 3 customers" in out
+    lines = cli("repeat-customers", "--format", "csv").stdout.splitlines()
+    assert lines[0] == "customer,contact,incidents,agents,stores,first,last,reasons"
+    assert lines[1] == "Zofia Demir,,4,3,3,2025-06-01,2026-05-10,billing;damaged item;late delivery"
+
+
+def test_nobody_came_back(cli: Cli) -> None:
+    record([Row("2026-05-01")])
+    assert "No customer came back in this period." in cli("repeat-customers").stdout

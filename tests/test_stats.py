@@ -30,7 +30,9 @@ def test_wilson_is_symmetric_and_stays_in_bounds() -> None:
     assert low == pytest.approx(1 - mirror_high)
     assert high == pytest.approx(1 - mirror_low)
     assert stats.wilson(10, 10) == pytest.approx((0.7225, 1.0), abs=5e-5)
-    assert stats.wilson(0, 10)[0] == 0.0  # type: ignore[index]
+    for trials in range(1, 40):
+        assert stats.wilson(0, trials)[0] == 0.0  # type: ignore[index]
+        assert stats.wilson(trials, trials)[1] == 1.0  # type: ignore[index]
 
 
 def test_no_trials_has_no_rate_and_no_interval() -> None:

@@ -149,6 +149,7 @@ def store_report(
 
     Example: incidentlog report store --compare last-month
     """
+    from incidentlog.charts import sparkline
     from incidentlog.periods import today
     from incidentlog.render import Column, check_format, render
     from incidentlog.reports import display as d
@@ -174,12 +175,12 @@ def store_report(
             "rate",
             "On the spot",
             show=lambda _v, r: (
-                d.rate_cell(r) + d.mark(r.get("rate_significant"), r.get("rate_change"))
+                d.rate_cell(r) + d.mark(bool(r.get("rate_significant")), r.get("rate_change"))
             ),
             no_wrap=True,
         ),
         Column("resolved_rate", "Resolved in all", show=lambda _v, r: d.rate_cell(r, "resolved_")),
-        Column("last_6_months", "Last 6 months", show=lambda v, _r: d.sparkline(v), no_wrap=True),
+        Column("last_6_months", "Last 6 months", show=lambda v, _r: sparkline(v), no_wrap=True),
     ]
     title = f"Incidents per store · {chosen.label}"
     if other is not None:

@@ -42,7 +42,9 @@ def resolution_by_agent(
         if compare is not None:
             compare_counts = (then["incidents"], then["on_spot"]) if then else (0, 0)
         counts = (now["incidents"], now["on_spot"]) if now else (0, 0)
-        rows.append(agent_row((now or then)["name"], counts, compare_counts))
+        rows.append(
+            agent_row((current.get(agent_id) or before[agent_id])["name"], counts, compare_counts)
+        )
     rows.sort(key=lambda r: sort_key(r["agent"]))
     return rows
 

@@ -82,7 +82,7 @@ def reading(bind: Bind) -> Iterator[Connection]:
         yield bind
 
 
-def in_period(column: Any, period: Period) -> ColumnElement[bool]:
+def in_period(column: ColumnElement[Any], period: Period) -> ColumnElement[bool]:
     return column.between(period.start, period.end)
 
 

@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from calendar import monthrange
-from collections.abc import Sequence
 from typing import Any
 
+from incidentlog import charts
+from incidentlog.charts import percent_range
 from incidentlog.periods import Period
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 MONTH_NAMES = (
     "January February March April May June July August September October November December"
 ).split()
-BARS = "▁▂▃▄▅▆▇█"
 MINUS = "−"
 
-
-def pct(value: float | None) -> str:
-    return "—" if value is None else f"{round(value * 100)}%"
+pct = charts.percent  # "48%", or "—" without a rate
 
 
 def interval(row: dict[str, Any], prefix: str = "") -> str:
-    low, high = row.get(f"{prefix}rate_low"), row.get(f"{prefix}rate_high")
-    if low is None or high is None:
-        return ""
-    return f"({round(low * 100)}–{round(high * 100)}%)"
+    """ "(30–66%)": the 95% interval of the row's rate, empty when there is none."""
+    return percent_range(charts.interval(row, prefix))
 
 
 def rate_cell(row: dict[str, Any], prefix: str = "") -> str:
@@ -37,7 +33,7 @@ def rate_cell(row: dict[str, Any], prefix: str = "") -> str:
 
 
 def signed(n: int) -> str:
-    return f"+{n}" if n > 0 else f"{MINUS}{-n}" if n < 0 else "0"
+    return f"+{n:,}" if n > 0 else f"{MINUS}{-n:,}" if n < 0 else "0"
 
 
 def arrow(change: float | None) -> str:
@@ -64,14 +60,6 @@ def points(change: float | None) -> str:
         return "—"
     value = round(change * 100)
     return f"{signed(value)} pts" if value else "±0 pts"
-
-
-def sparkline(values: Sequence[int]) -> str:
-    """One bar per value, scaled to the largest ("▂▃▅▆█▅"); all zero is a flat line."""
-    top = max(values, default=0)
-    if top <= 0:
-        return BARS[0] * len(values)
-    return "".join(BARS[round(v / top * (len(BARS) - 1))] for v in values)
 
 
 def day_month(d: dt.date) -> str:
@@ -162,19 +150,19 @@ def summary_lines(summary: dict[str, Any], week: Period) -> list[str]:
     totals = summary["totals"]
     lines = [f"incidentlog weekly summary — {week_heading(week)}"]
     lines.append(
-        f"Incidents: {totals['incidents']} (week before: {totals['compare_incidents']}, "
+        f"Incidents: {totals['incidents']:,} (week before: {totals['compare_incidents']:,}, "
         f"{signed(totals['change'])}). Resolved on the spot: {pct(totals['rate'])}."
     )
     rows = summary["rows"]
     width = max((len(r["store"]) for r in rows), default=0)
-    count_width = max((len(str(r["incidents"])) for r in rows), default=1)
+    count_width = max((len(f"{r['incidents']:,}") for r in rows), default=1)
     for r in rows:
         change = f"({signed(r['change'])})"
         lines.append(
-            f"  {r['store']:<{width}}  {r['incidents']:>{count_width}}  {change:<6}  "
+            f"  {r['store']:<{width}}  {r['incidents']:>{count_width},}  {change:<6}  "
             f"on the spot {pct(r['rate'])}"
         )
-    reasons = ", ".join(f"{r['reason']} {r['incidents']}" for r in summary["top_reasons"])
+    reasons = ", ".join(f"{r['reason']} {r['incidents']:,}" for r in summary["top_reasons"])
     lines.append(f"Top reasons: {reasons or 'none'}.")
     lines.append(_overdue_line(summary))
     lines.append(_back_again_line(summary["repeat_customers"]))
@@ -187,7 +175,7 @@ def _overdue_line(summary: dict[str, Any]) -> str:
         return "Overdue follow-ups: none."
     oldest = summary["overdue_follow_ups"][0]
     return (
-        f"Overdue follow-ups: {count} (oldest #{oldest['id']}, "
+        f"Overdue follow-ups: {count:,} (oldest #{oldest['id']}, "
         f"{plural(oldest['days_overdue'], 'day')}, {oldest['store']})."
     )
 
@@ -200,5 +188,5 @@ def _back_again_line(customers: list[dict[str, Any]]) -> str:
         for c in customers[:REPEAT_LISTED]
     ]
     more = len(customers) - REPEAT_LISTED
-    tail = f", and {more} more" if more > 0 else ""
+    tail = f", and {more:,} more" if more > 0 else ""
     return f"Customers back again this week: {', '.join(listed)}{tail}."

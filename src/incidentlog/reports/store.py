@@ -57,7 +57,7 @@ def incidents_by_store(
         if compare is not None:
             compare_counts = (then["incidents"], then["on_spot"]) if then else (0, 0)
         row = store_row(
-            (now or then)["name"],
+            (current.get(store_id) or before[store_id])["name"],
             (now["incidents"], now["on_spot"], now["later"]) if now else (0, 0, 0),
             compare_counts,
         )

@@ -28,6 +28,7 @@ from incidentlog.reports.common import (
     rate_fields,
     reading,
 )
+from incidentlog.reports.display import signed
 
 DEFAULT_BEFORE = 2
 DEFAULT_AFTER = 3
@@ -270,11 +271,11 @@ def _months(n: int) -> str:
 
 
 def points(change: float | None) -> str:
-    """A change of rate in percentage points: "+28", "−8", "0"."""
+    """A change of rate in percentage points: "+28", "−8", "±0"."""
     if change is None:
         return "—"
     value = round(change * 100)
-    return f"+{value}" if value > 0 else f"−{-value}" if value < 0 else "±0"
+    return signed(value) if value else "±0"
 
 
 def p_text(p_value: float | None) -> str:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,54 +54,105 @@ def run_once(
     argv: Sequence[str],
     *,
     env: Mapping[str, str] | None = None,
-    cwd: Path | None = None,
     capture: bool = False,
-    stdin_text: str | None = None,
 ) -> Run:
-    """One process: its wall time from spawn to exit, and its own peak RSS (from wait4)."""
-    out = subprocess.PIPE if capture else subprocess.DEVNULL
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        list(argv),
-        stdout=out,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
-        env=dict(env) if env is not None else None,
-        cwd=cwd,
-        text=True,
-    )
-    if capture or stdin_text is not None:
-        # communicate() reads both pipes; the exit is reaped by wait4 below.
-        stdout, stderr = _communicate(proc, stdin_text)
-    else:
-        stdout, stderr = "", proc.stderr.read() if proc.stderr else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = (time.perf_counter() - start) * 1000
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(elapsed, usage.ru_maxrss / 1024, proc.returncode, stdout or "", stderr or "")
+    """One process: its wall time from spawn to exit, and its own peak RSS.
+
+    Processes are started by a small helper process, not by the harness: Linux counts a
+    child's peak RSS from the process it was forked from, so a harness grown large (say by
+    parsing a big JSON report) would inflate every later measurement."""
+    return _spawner().run(argv, env, capture)
 
 
-def _communicate(proc: subprocess.Popen[str], stdin_text: str | None) -> tuple[str, str]:
-    import threading
+def _spawn(argv: Sequence[str], env: Mapping[str, str] | None, out: str | None) -> dict:
+    """In the helper: run one process, outputs to files, and measure it."""
+    with tempfile.TemporaryFile("w+") as err:
+        stdout = open(out, "w") if out else subprocess.DEVNULL  # noqa: SIM115
+        try:
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                list(argv),
+                stdout=stdout,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                env=dict(env) if env is not None else None,
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = (time.perf_counter() - start) * 1000
+        finally:
+            if out:
+                stdout.close()  # type: ignore[union-attr]
+        err.seek(0)
+        return {
+            "ms": elapsed,
+            "rss_mb": usage.ru_maxrss / 1024,
+            "code": os.waitstatus_to_exitcode(status),
+            "stderr": err.read()[-8000:],
+        }
 
-    chunks: dict[str, str] = {"out": "", "err": ""}
 
-    def drain(name: str, stream: object) -> None:
-        chunks[name] = stream.read()  # type: ignore[attr-defined]
+def serve() -> None:
+    """The helper's loop: one JSON request per line on stdin, one JSON answer per line."""
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            answer = _spawn(request["argv"], request["env"], request["out"])
+        except OSError as exc:
+            answer = {"ms": 0.0, "rss_mb": 0.0, "code": 127, "stderr": str(exc)}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
 
-    threads = []
-    if proc.stdout is not None:
-        threads.append(threading.Thread(target=drain, args=("out", proc.stdout)))
-    if proc.stderr is not None:
-        threads.append(threading.Thread(target=drain, args=("err", proc.stderr)))
-    for t in threads:
-        t.start()
-    if proc.stdin is not None:
-        proc.stdin.write(stdin_text or "")
-        proc.stdin.close()
-    for t in threads:
-        t.join()
-    return chunks["out"], chunks["err"]
+
+class Spawner:
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-u", __file__, "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.folder = Path(tempfile.mkdtemp(prefix="incidentlog-bench-out-"))
+
+    def run(self, argv: Sequence[str], env: Mapping[str, str] | None, capture: bool) -> Run:
+        out = self.folder / "stdout.txt" if capture else None
+        request = {"argv": list(argv), "env": dict(env) if env else None, "out": str(out or "")}
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        answer = json.loads(self.proc.stdout.readline())
+        stdout = ""
+        if out is not None and out.exists():
+            stdout = out.read_text(encoding="utf-8", errors="replace")
+            out.unlink()
+        return Run(answer["ms"], answer["rss_mb"], answer["code"], stdout, answer["stderr"])
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_SPAWNER: Spawner | None = None
+
+
+def _spawner() -> Spawner:
+    """The helper, started on first use (start it early, while the harness is small)."""
+    global _SPAWNER
+    if _SPAWNER is None:
+        _SPAWNER = Spawner()
+    return _SPAWNER
+
+
+def start() -> None:
+    _spawner()
+
+
+def stop() -> None:
+    global _SPAWNER
+    if _SPAWNER is not None:
+        _SPAWNER.close()
+        _SPAWNER = None
 
 
 def repeat(
@@ -139,3 +193,7 @@ def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     # The last line of a traceback says what went wrong; a CLI error is its only line.
     return lines[-1][:160] if lines else ""
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--serve"]:
+    serve()

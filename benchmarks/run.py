@@ -33,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import measure  # noqa: E402
 from cases import CASES, Case, digest_of_document, params_from  # noqa: E402
 from measure import Sample, probe, repeat, run_once  # noqa: E402
 
@@ -744,6 +745,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    measure.start()  # while this process is still small (see measure.run_once)
     started = time.perf_counter()
     command = "python benchmarks/run.py " + " ".join(argv) if argv else "python benchmarks/run.py"
     owned = args.workdir is None
@@ -770,6 +772,7 @@ def main(argv: list[str]) -> int:
         if not args.no_write:
             print(f"Wrote {DOC.relative_to(ROOT)}.", file=sys.stderr)
     finally:
+        measure.stop()
         if owned:
             shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -127,26 +127,35 @@ def cli() -> Cli:
 
 
 class Sql:
-    """Queries on the test's database, whichever backend it is."""
+    """Queries on the test's database (INCIDENTLOG_DB), whichever backend it is."""
+
+    def __init__(self) -> None:
+        self._databases: dict[str, Any] = {}  # one engine per URL, reused between queries
 
     def rows(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        from incidentlog.db import Database
+        from incidentlog.db import Database, resolve_location
 
-        db = Database.from_option(None)
-        try:
-            with db.connect() as conn:
-                return conn.rows(query, params)
-        finally:
-            db.dispose()
+        url = resolve_location(None)
+        db = self._databases.get(url)
+        if db is None:
+            db = self._databases[url] = Database(url)
+        with db.connect() as conn:
+            return conn.rows(query, params)
 
     def scalar(self, query: str, params: dict[str, Any] | None = None) -> Any:
         found = self.rows(query, params)
         return next(iter(found[0].values())) if found else None
 
+    def close(self) -> None:
+        for db in self._databases.values():
+            db.dispose()
+
 
 @pytest.fixture
-def sql() -> Sql:
-    return Sql()
+def sql() -> Iterator[Sql]:
+    queries = Sql()
+    yield queries
+    queries.close()
 
 
 # -- PostgreSQL bookkeeping: how many PostgreSQL tests ran, and none may skip in CI ----------

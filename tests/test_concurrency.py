@@ -1,7 +1,7 @@
 """Many tills at once: 8 processes × 250 `add`s into one database, with backups meanwhile.
 
 Each worker is a separate Python process that runs the real `incidentlog add` command 250
-times in a row (the CLI entry point, each call opening its own connection as a till would),
+times in a row (the CLI's command object, each call opening its own connection as a till would),
 all starting together. They share the store, the agent, three reasons and 125 customers
 that they meet in the same order, so they race to create the same new customer as well as
 to insert incidents.
@@ -29,18 +29,22 @@ CUSTOMERS = 125
 WORKER = r"""
 import sys, time
 from pathlib import Path
+from typer.main import get_command
 from incidentlog.cli.main import app
+
+# What `incidentlog ARGS` runs, built once per process as the installed script does.
+command = get_command(app)
 
 worker, adds, customers = (int(a) for a in sys.argv[1:4])
 sync = Path(sys.argv[4])
 # Warm up (imports, first connection) so that the first adds really coincide.
-assert app(["list", "--format", "json"], standalone_mode=False) == 0
+assert command.main(["list", "--format", "json"], standalone_mode=False) == 0
 (sync / f"ready-{worker}").touch()
 while not (sync / "go").exists():  # every worker starts at the same moment
     time.sleep(0.005)
 failed = 0
 for i in range(adds):
-    code = app(
+    code = command.main(
         [
             # every worker meets the same new customer at about the same time
             "add", f"Customer {i * customers // adds:03d}",

@@ -26,6 +26,8 @@ def check_name(kind: str, value: str | None) -> str:
     cleaned = names.clean(value or "")
     if not cleaned:
         raise InvalidInput(f"The {kind} cannot be empty.")
+    if "\x00" in cleaned:  # PostgreSQL cannot store it; refused on every backend alike
+        raise InvalidInput(f"The {kind} contains a NUL character (\\x00).")
     if len(cleaned) > names.MAX_NAME:
         raise InvalidInput(
             f"The {kind} is too long ({len(cleaned)} characters; at most {names.MAX_NAME})."

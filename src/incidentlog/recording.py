@@ -66,6 +66,8 @@ def normalise_channel(channel: str | None) -> str | None:
 
 def check_text(label: str, text: str | None) -> str:
     text = (text or "").strip()
+    if "\x00" in text:  # PostgreSQL cannot store it; refused on every backend alike
+        raise InvalidInput(f"The {label} contains a NUL character (\\x00).")
     if len(text) > names.MAX_TEXT:
         raise InvalidInput(
             f"The {label} is too long ({len(text)} characters; at most {names.MAX_TEXT})."

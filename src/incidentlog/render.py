@@ -24,6 +24,9 @@ class Column:
     show: Callable[[Any, dict[str, Any]], str] | None = None
     style: str | None = None
     no_wrap: bool = False
+    # True when `show` returns Rich markup (with any user text in it escaped); otherwise
+    # every cell is shown literally, so a customer called "[/]" cannot break the table.
+    markup: bool = False
 
 
 def check_format(fmt: str | None) -> str:
@@ -110,18 +113,19 @@ def render_table(
 ) -> None:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     from incidentlog.console import stdout_console
 
     console = stdout_console()
     if not rows:
         if title:
-            console.print(title, style="bold")
-        console.print(empty)
+            console.print(Text(title, style="bold"))
+        console.print(Text(empty))
         return
     table = Table(
-        title=title,
-        caption=caption,
+        title=Text(title) if title else None,
+        caption=Text(caption) if caption else None,
         box=box.SIMPLE_HEAD,
         title_justify="left",
         caption_justify="left",
@@ -141,10 +145,13 @@ def render_table(
             footer=foot,  # type: ignore[arg-type]
         )
     for row in rows:
-        table.add_row(
-            *[
-                c.show(row.get(c.key), row) if c.show else show_value(row.get(c.key))
-                for c in columns
-            ]
-        )
+        table.add_row(*[_cell(c, row) for c in columns])
     console.print(table)
+
+
+def _cell(column: Column, row: dict[str, Any]) -> Any:
+    from rich.text import Text
+
+    value = row.get(column.key)
+    shown = column.show(value, row) if column.show else show_value(value)
+    return shown if column.markup or not isinstance(shown, str) else Text(shown)

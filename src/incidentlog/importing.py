@@ -49,9 +49,12 @@ KINDS = ("incidents", "training")
 IGNORED_COLUMNS = frozenset({"id", "status", "snippet", "days_open", "overdue_days", "rank"})
 ALIASES = {"on": "date", "day": "date", "resolved_on_spot": "resolved"}
 BATCH = 5000
-CACHE_KIB = 64 * 1024  # SQLite page cache per database during an import
+# SQLite page caches during an import, for the database and for the staging tables.
+MAIN_CACHE_KIB = 64 * 1024
+SCRATCH_CACHE_KIB = 16 * 1024
+SCRATCH = "import_scratch"
 # Per-name caches are dropped when they grow past this, keeping memory bounded.
-CACHE_LIMIT = 100_000
+CACHE_LIMIT = 20_000
 BOOLEANS = {
     "yes": True,
     "y": True,
@@ -278,8 +281,14 @@ def _json_source(path: Path, kind: str | None) -> Source:
         columns = list(INCIDENT_COLUMNS if kind != "training" else TRAINING_COLUMNS)
     kind = _check_columns(name, columns, kind)
 
+    numbered = list(enumerate(document, 1))
+    if all(isinstance(item.get("id"), int) for item in document):
+        # `list` prints newest first: records that carry ids go in in id order, so the
+        # incidents keep the order of their ids.
+        numbered.sort(key=lambda pair: pair[1]["id"])
+
     def rows() -> Iterator[tuple[int, Sequence[Any]]]:
-        for number, item in enumerate(document, 1):
+        for number, item in numbered:
             normal = {normalise_column(k): v for k, v in item.items()}
             yield number, [normal.get(c) for c in columns]
 
@@ -494,14 +503,14 @@ STAGE_COLUMNS = (
     "resolved_at",
 )
 STAGING_TABLES = (
-    "CREATE TEMPORARY TABLE import_stage (seq INTEGER PRIMARY KEY, "
+    "CREATE {temporary}import_stage (seq INTEGER PRIMARY KEY, "
     "customer VARCHAR(300) NOT NULL, reason VARCHAR(200) NOT NULL, store VARCHAR(200) NOT NULL, "
     "agent VARCHAR(200) NOT NULL, resolved_on_spot BOOLEAN NOT NULL, description TEXT NOT NULL, "
     "resolution TEXT NOT NULL, at TIMESTAMP NOT NULL, day DATE NOT NULL, "
     "month VARCHAR(7) NOT NULL, channel VARCHAR(20), follow_up DATE, resolved_at TIMESTAMP)",
     # One row per distinct customer identity, as first met; `id` is the customer it
     # resolves to, `final` another identity of this import it joins.
-    "CREATE TEMPORARY TABLE import_customer (identity VARCHAR(300) PRIMARY KEY, "
+    "CREATE {temporary}import_customer (identity VARCHAR(300) PRIMARY KEY, "
     "seq INTEGER NOT NULL, name VARCHAR(200) NOT NULL, name_key VARCHAR(200) NOT NULL, "
     "contact VARCHAR(200), id INTEGER, final VARCHAR(300))",
 )
@@ -687,6 +696,7 @@ class Importer:
         self.checker = Checker((now or current()).replace(microsecond=0))
         self.result = ImportResult()
         self.sessions: list[SessionRow] = []
+        self.index_prefix = ""
 
     # -- staging --------------------------------------------------------------------------
 
@@ -741,23 +751,39 @@ class Importer:
         self._insert("import_customer", CUSTOMER_COLUMNS, pending, " ON CONFLICT DO NOTHING")
         pending.clear()
 
+    def _create_staging(self) -> None:
+        """Temporary tables on PostgreSQL; on SQLite a private scratch database attached for
+        the import (unqualified names find it), which DETACH throws away at once where
+        dropping a big temporary table would free it page by page."""
+        self._drop_staging()
+        if isinstance(self.conn, SqliteConn):
+            # Bounded caches keep memory flat however long the file is; the main one is
+            # room for the incident indexes the import walks.
+            self.conn.run(f"PRAGMA cache_size = -{MAIN_CACHE_KIB}")
+            self.conn.run(f"ATTACH DATABASE '' AS {SCRATCH}")
+            self.conn.run(f"PRAGMA {SCRATCH}.cache_size = -{SCRATCH_CACHE_KIB}")
+            temporary, index = f"TABLE {SCRATCH}.", f"{SCRATCH}."
+        else:
+            temporary, index = "TEMPORARY TABLE ", ""
+        for ddl in STAGING_TABLES:
+            self.conn.run(ddl.format(temporary=temporary))
+        self.index_prefix = index
+
     def _drop_staging(self) -> None:
-        for table in ("import_stage", "import_customer"):
-            try:
+        try:
+            if isinstance(self.conn, SqliteConn):
+                attached = {r["name"] for r in self.conn.rows("PRAGMA database_list")}
+                if SCRATCH in attached:
+                    self.conn.run(f"DETACH DATABASE {SCRATCH}")
+                return
+            for table in ("import_stage", "import_customer"):
                 self.conn.run(f"DROP TABLE IF EXISTS {table}")
-            except Exception:  # noqa: BLE001 - a broken connection reports its own error
-                pass
+        except Exception:  # noqa: BLE001 - a broken connection reports its own error
+            pass
 
     def check(self) -> None:
         """Pass 1: every row checked and staged, names noted; nothing written for real."""
-        self._drop_staging()
-        if isinstance(self.conn, SqliteConn):
-            # Room for the staged customers and the incident indexes the import walks:
-            # bounded, so memory stays flat however long the file is.
-            self.conn.run(f"PRAGMA cache_size = -{CACHE_KIB}")
-            self.conn.run(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
-        for ddl in STAGING_TABLES:
-            self.conn.run(ddl)
+        self._create_staging()
         with self._staging_transaction():
             seq = 0
             for source in self.sources:
@@ -766,7 +792,9 @@ class Importer:
                 else:
                     self._read_sessions(source)
             self._flush_customers()
-        self.conn.run("CREATE INDEX import_customer_name ON import_customer (name_key)")
+        self.conn.run(
+            f"CREATE INDEX {self.index_prefix}import_customer_name ON import_customer (name_key)"
+        )
         span = self.conn.row(
             "SELECT COUNT(*) AS n, MIN(day) AS first, MAX(day) AS last FROM import_stage"
         )
@@ -839,6 +867,12 @@ class Importer:
             [{"name": display, "key": key} for key, display in fresh],
         )
         plan.new[table] = self._new_ids(table, ceiling)
+        wanted = {key for key, _display in fresh}
+        for row in self.conn.iter_rows(
+            f"SELECT id, key FROM {table} WHERE id > :c", {"c": ceiling}
+        ):
+            if row["key"] in wanted:
+                ids[row["key"]] = int(row["id"])
 
     def _ceiling(self, table: str) -> int:
         return int(self.conn.scalar(f"SELECT COALESCE(MAX(id), 0) FROM {table}"))

@@ -80,8 +80,11 @@ def _count(n: int, word: str) -> str:
 
 
 def _created(result: ImportResult) -> str:
-    labels = {"store": "store", "agent": "agent", "reason": "reason", "customer": "customer"}
-    parts = [_count(result.created[t], f"new {labels[t]}") for t in labels if result.created.get(t)]
+    tables = ("store", "agent", "reason", "customer")
+    if result.dry_run:
+        parts = [_count(result.created[t], t) for t in tables if result.created.get(t)]
+        return f"; it would add {', '.join(parts)}" if parts else ""
+    parts = [_count(result.created[t], f"new {t}") for t in tables if result.created.get(t)]
     return f" ({', '.join(parts)})" if parts else ""
 
 
@@ -141,7 +144,7 @@ def import_(
         + [_count(result.sessions, "training session")] * bool(result.sessions)
     )
     if dry_run:
-        echo(f"Checked {name}: {what}, all valid{_created(result).replace('new', 'would add')}.")
+        echo(f"Checked {name}: {what}, all valid{_created(result)}.")
         echo("Nothing was written (--dry-run).")
     else:
         echo(f"Imported {what} from {name}{_created(result)}.")

@@ -6,6 +6,7 @@ hands the rows to the one renderer. Heavy modules are imported inside the comman
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
@@ -288,11 +289,7 @@ def training(
             conn, session_id=session_id, topic=topic, before=before, after=after, today=today()
         )
     rows = [row for item in found for row in item["rows"]]
-    starts = [row["start"] for row in rows]
-    ends = [row["end"] for row in rows]
-    import datetime as dt
-
-    span = Period(dt.date.fromisoformat(min(starts)), dt.date.fromisoformat(max(ends)), "")
+    span = Period(_iso(min(r["start"] for r in rows)), _iso(max(r["end"] for r in rows)), "")
     sessions = [{**item["session"], "verdict": item["verdict"]} for item in found]
     extra: dict[str, Any] = {"sessions": sessions}
     if len(found) == 1:
@@ -359,9 +356,7 @@ def _training_table(item: dict[str, Any]) -> None:
     render_table(item["rows"], columns, title=title, caption=caption)
 
 
-def _iso(text: str) -> Any:
-    import datetime as dt
-
+def _iso(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
@@ -480,11 +475,21 @@ def repeat_customers(
         shown,
         columns,
         fmt,
-        title=f"Customers with {min_incidents}+ incidents · {chosen.label}",
+        title=_repeat_title(min_incidents, min_agents, min_stores) + f" · {chosen.label}",
         caption=caption,
         document=_document("repeat-customers", chosen, None, shown),
         empty="No customer came back in this period.",
     )
+
+
+def _repeat_title(min_incidents: int, min_agents: int, min_stores: int) -> str:
+    """ "Customers with 2+ incidents, 3+ stores" """
+    parts = [f"{min_incidents}+ incidents"]
+    if min_agents > 1:
+        parts.append(f"{min_agents}+ agents")
+    if min_stores > 1:
+        parts.append(f"{min_stores}+ stores")
+    return "Customers with " + ", ".join(parts)
 
 
 @top.command("summary")

@@ -19,8 +19,10 @@ from sqlalchemy import (
     Integer,
     String,
     TableClause,
+    and_,
     case,
     column,
+    false,
     func,
     select,
     table,
@@ -93,6 +95,13 @@ def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 def on_spot() -> ColumnElement[int]:
     return count_if(INCIDENT.c.resolved_on_spot)
+
+
+def resolved_later() -> ColumnElement[int]:
+    """Not resolved on the spot, but resolved since (`incidentlog resolve`)."""
+    return count_if(
+        and_(INCIDENT.c.resolved_on_spot == false(), INCIDENT.c.resolved_at.is_not(None))
+    )
 
 
 def named_id(conn: Connection, table: str, name: str) -> int:
@@ -183,38 +192,26 @@ def counts_by(
 ) -> dict[int, dict[str, Any]]:
     """id -> {name, incidents, on_spot[, later]} per store/agent/reason in the period.
 
-    Aggregated by id first, names joined to the (small) result afterwards. `later` (resolved
-    later) needs each open-on-the-day incident's row, so it is counted apart, over those only.
+    Aggregated by id first, names joined to the (small) result afterwards. Counts alone come
+    from the covering index (`known`); `later` (resolved later) needs `resolved_at`, so then
+    the period's incidents are read in day order instead, once.
     """
     key = INCIDENT.c[f"{table}_id"]
-    where = [known(table), in_period(INCIDENT.c.day, period), *filters]
-    grouped = (
-        select(key.label("id"), func.count().label("incidents"), on_spot().label("on_spot"))
-        .where(*where)
-        .group_by(key)
-        .subquery()
-    )
-    named = NAMED[table]
-    query = select(grouped.c.id, named.c.name, grouped.c.incidents, grouped.c.on_spot).join_from(
-        grouped, named, named.c.id == grouped.c.id
-    )
-    found = {
-        int(r.id): {"name": r.name, "incidents": int(r.incidents), "on_spot": int(r.on_spot)}
-        for r in conn.execute(query)
-    }
+    columns = [key.label("id"), func.count().label("incidents"), on_spot().label("on_spot")]
+    where = [in_period(INCIDENT.c.day, period), *filters]
     if later:
-        for counts in found.values():
-            counts["later"] = 0
-        # Not on the spot, tested through CASE rather than "= 0": SQLite then keeps to the
-        # per-id day ranges instead of walking the open-incidents index over all time.
-        not_on_spot = case((INCIDENT.c.resolved_on_spot, 0), else_=1) == 1
-        later_query = (
-            select(key, func.count())
-            .where(*where, not_on_spot, INCIDENT.c.resolved_at.is_not(None))
-            .group_by(key)
-        )
-        for entity_id, count in conn.execute(later_query):
-            found[int(entity_id)]["later"] = int(count)
+        columns.append(resolved_later().label("later"))
+    else:
+        where.append(known(table))
+    grouped = select(*columns).where(*where).group_by(key).subquery()
+    named = NAMED[table]
+    query = select(named.c.name, grouped).join_from(grouped, named, named.c.id == grouped.c.id)
+    found = {}
+    for r in conn.execute(query):
+        counts = {"name": r.name, "incidents": int(r.incidents), "on_spot": int(r.on_spot)}
+        if later:
+            counts["later"] = int(r.later)
+        found[int(r.id)] = counts
     return found
 
 

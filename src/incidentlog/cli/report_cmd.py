@@ -418,13 +418,13 @@ def repeat_customers(
     from_: FromOption = None,
     to: ToOption = None,
     min_incidents: Annotated[
-        int, typer.Option("--min-incidents", min=1, help="At least N incidents (default 2).")
+        int, typer.Option("--min-incidents", min=1, help="N or more incidents in the period.")
     ] = 2,
     min_agents: Annotated[
-        int, typer.Option("--min-agents", min=1, help="Handled by at least N agents.")
+        int, typer.Option("--min-agents", min=1, help="Served by N or more agents.")
     ] = 1,
     min_stores: Annotated[
-        int, typer.Option("--min-stores", min=1, help="At at least N stores.")
+        int, typer.Option("--min-stores", min=1, help="Seen at N or more stores.")
     ] = 1,
     limit: Annotated[
         int | None,

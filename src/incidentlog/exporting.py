@@ -31,6 +31,9 @@ JOIN store s ON s.id = i.store_id
 JOIN agent a ON a.id = i.agent_id
 """
 REDACTED_CONTACT = "[contact]"
+# CSV's own line end: with it the csv module also quotes a value holding a lone "\r",
+# which would otherwise read back as the end of the row.
+LINE_END = "\r\n"
 
 
 def pseudonym(customer_id: int) -> str:
@@ -130,7 +133,7 @@ def export_incidents(
             array.add(_json_incident(row))
         array.close()
         return array.count
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator=LINE_END)
     writer.writerow(INCIDENT_COLUMNS)
     count = 0
     for row in rows:
@@ -156,7 +159,7 @@ def export_training(
             array.add(session)
         array.close()
         return array.count
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator=LINE_END)
     writer.writerow(TRAINING_COLUMNS)
     for s in sessions:
         writer.writerow(

@@ -1087,7 +1087,7 @@ class Importer:
             self.result.dry_run = dry_run
             if dry_run:
                 self.plan(dry_run=True)
-            else:
+            elif self.result.incidents or self.sessions:
                 self._write(command, label)
         finally:
             self._drop_staging()

@@ -146,6 +146,8 @@ def import_(
     if dry_run:
         echo(f"Checked {name}: {what}, all valid{_created(result)}.")
         echo("Nothing was written (--dry-run).")
+    elif not (result.incidents or result.sessions):
+        echo(f"{name} holds no rows; nothing was imported.")
     else:
         echo(f"Imported {what} from {name}{_created(result)}.")
         if result.upgraded_customers:

@@ -103,7 +103,7 @@ def agents(
     totals = agent_totals(rows, with_compare=other is not None)
     columns = [
         Column("agent", "Agent"),
-        Column("incidents", d.short_label(chosen, other), "right"),
+        Column("incidents", d.short_label(chosen, other) if other else "Incidents", "right"),
         Column("resolved_on_spot", "On the spot", "right"),
         Column("rate", "Rate", show=lambda _v, r: d.rate_cell(r), no_wrap=True),
     ]
@@ -164,7 +164,7 @@ def store_report(
     totals = store_totals(rows, with_compare=other is not None)
     columns = [
         Column("store", "Store"),
-        Column("incidents", d.short_label(chosen, other), "right"),
+        Column("incidents", d.short_label(chosen, other) if other else "Incidents", "right"),
     ]
     if other is not None:
         columns += [

@@ -291,42 +291,37 @@ def _tour(result: DemoResult) -> None:
     last = f"{result.last:%-d %b %Y}" if result.last else "?"
     echo(
         f"Added the demo: {result.incidents:,} incidents at {result.stores} stores by "
-        f"{result.agents} agents ({first} – {last}) and {result.sessions} training sessions.",
+        f"{result.agents} agents, {first} – {last},",
         bold=True,
     )
-    echo("`incidentlog undo` takes it all out again. A short tour — try:")
+    echo(
+        f"and {result.sessions} training sessions (`incidentlog undo` takes it all out again).",
+        bold=True,
+    )
+    echo("A short tour — try:")
     month = "" if result.today.day > 1 else " --period last-month"
     compare = " --compare last-month" if month == "" else " --compare 2-months-ago"
     roleplay = (
         str(result.roleplay_id) if result.roleplay_id is not None else "--topic De-escalation"
     )
     steps = [
-        ("incidentlog list --limit 10", "the ten latest incidents"),
-        ("incidentlog follow-ups", "open incidents, overdue follow-ups first"),
-        (
-            f"incidentlog report store{month}{compare}",
-            "incidents per store against last month: rising or falling?",
-        ),
-        (
-            "incidentlog report agents --compare 3-months-ago",
-            "each agent's on-the-spot rate now and three months ago",
-        ),
-        (
-            "incidentlog report reasons --period last-quarter --top 5",
-            "the five biggest reasons, and which are resolved worst",
-        ),
+        ("incidentlog list --limit 10", "the latest incidents"),
+        ("incidentlog follow-ups", "open cases, overdue first"),
+        (f"incidentlog report store{month}{compare}", "per store: rising or falling?"),
+        ("incidentlog report agents --compare 3-months-ago", "on the spot per agent, now vs then"),
+        ("incidentlog report reasons --period last-quarter --top 5", "top reasons; which go worst"),
         (
             f"incidentlog report training {roleplay} --after 6",
-            f"did the {result.roleplay_day:%B %Y} role-play help, and did it last the summer?",
+            f"did the {result.roleplay_day:%B %Y} role-play last?",
         ),
         (
             "incidentlog report training-time --period last-quarter",
-            "role-play minutes per agent; new material against review",
+            "role-play minutes; new vs review",
         ),
         ("incidentlog repeat-customers --min-stores 2", "problem customers across stores"),
-        ('incidentlog search "refund voucher"', "how similar cases were solved before"),
-        ("incidentlog summary", "the weekly summary, as cron would mail it"),
-        ("incidentlog customers list --limit 20", "customers, to spot duplicates to merge"),
+        ('incidentlog search "refund voucher"', "how similar cases were solved"),
+        ("incidentlog summary", "the weekly summary for cron"),
+        ("incidentlog customers list --limit 20", "spot duplicates to merge"),
     ]
     width = max(len(command) for command, _what in steps) + 2
     for command, what in steps:

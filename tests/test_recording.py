@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import Sql
 from tests.helpers import Cli
 
+pytestmark = pytest.mark.backends  # runs on SQLite and on PostgreSQL (see conftest.py)
 
-def count(db: Path) -> int:
-    return sqlite3.connect(db).execute("SELECT COUNT(*) FROM incident").fetchone()[0]
+
+def count(_db: Path, table: str = "incident") -> int:
+    """Rows in `table` of the test's database, whichever backend it is."""
+    queries = Sql()
+    try:
+        return int(queries.scalar(f"SELECT COUNT(*) FROM {table}"))
+    finally:
+        queries.close()
 
 
 def test_add_prints_id_and_list_json_has_spec_keys(cli: Cli, tmp_path: Path) -> None:
@@ -383,7 +390,7 @@ def test_undo_walks_back_add_edit_resolve(cli: Cli, isolated: Path) -> None:
     assert "add incident #1" in cli("undo").stdout
     assert count(isolated) == 0
     # the store, agent and customer the add created went with it
-    stores = sqlite3.connect(isolated).execute("SELECT COUNT(*) FROM store").fetchone()[0]
+    stores = count(isolated, "store")
     assert stores == 0
     assert "Nothing to undo" in cli.fails("undo", code=1).stderr
 
@@ -461,5 +468,5 @@ def test_journal_keeps_a_bounded_history(
     monkeypatch.setattr("incidentlog.journal.KEEP", 3)
     for name in ("A", "B", "C", "D", "E"):
         cli.add(name)
-    entries = sqlite3.connect(isolated).execute("SELECT COUNT(*) FROM journal").fetchone()[0]
+    entries = count(isolated, "journal")
     assert entries == 3

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import Cli
+
+pytestmark = pytest.mark.backends  # runs on SQLite and on PostgreSQL (see conftest.py)
 
 
 def test_add_and_list_json(cli: Cli) -> None:

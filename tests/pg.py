@@ -76,7 +76,9 @@ class PostgresServer:
             if shutil.which("runuser") is None:
                 raise PostgresUnavailable("running as root and `runuser` is missing")
             self.run_as = "postgres"
-        self.root = Path(tempfile.mkdtemp(prefix="incidentlog-pg-"))
+        # Under root the directory must be reachable by `postgres`: /tmp is, whatever TMPDIR says.
+        base = "/tmp" if self.run_as and os.path.isdir("/tmp") else None
+        self.root = Path(tempfile.mkdtemp(prefix="incidentlog-pg-", dir=base))
         self.data = self.root / "data"
         self.sockets = self.root
         self.log = self.root / "server.log"

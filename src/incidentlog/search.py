@@ -145,7 +145,8 @@ def snippet(
 def _cut(text: str, tokens: list[re.Match[str]], hits: list[int], marks: tuple[str, str]) -> str:
     if not tokens:
         return text.strip()
-    first = max(0, (hits[0] if hits else 0) - SNIPPET_WORDS // 4)
+    # The window starts a little before the first match, but never runs past the end.
+    first = max(0, min((hits[0] if hits else 0) - SNIPPET_WORDS // 4, len(tokens) - SNIPPET_WORDS))
     last = min(len(tokens), first + SNIPPET_WORDS) - 1
     start = 0 if first == 0 else tokens[first].start()
     end = len(text) if last == len(tokens) - 1 else tokens[last].end()

@@ -21,22 +21,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
 TODAY = "2026-05-20"
-WIDTH = 100
+WIDTH = 110
 
 # The first-run screen, shown on an empty database.
 FIRST_RUN = {"welcome": "incidentlog"}
 # picture name (docs/images/NAME.svg) -> the command it shows on the demo data
 PICTURES: dict[str, str] = {
-    "agents-compare": "incidentlog report agents --compare 3-months-ago",
+    "agents-compare": "incidentlog report agents --agent Jane --compare 3-months-ago",
     "agents-chart": "incidentlog report agents --chart",
     "store-compare": "incidentlog report store --compare last-month",
     "store-chart": "incidentlog report store --chart",
-    "training": "incidentlog report training 1",
-    "training-chart": "incidentlog report training 1 --chart",
-    "repeat-customers": "incidentlog repeat-customers --min-stores 2",
+    "training": "incidentlog report training --topic de-escalation --after 6",
+    "training-chart": "incidentlog report training --topic de-escalation --after 6 --chart",
+    "repeat-customers": "incidentlog repeat-customers --min-stores 3 --min-agents 3",
     "reasons": "incidentlog report reasons --period last-quarter --top 5",
-    "training-time": "incidentlog report training-time --period last-quarter",
-    "follow-ups": "incidentlog follow-ups --limit 8",
+    "training-time": "incidentlog report training-time --period last-12-months",
+    "stores-quarter": "incidentlog report store --period last-quarter",
+    "follow-ups": "incidentlog follow-ups --period last-30-days --limit 6",
     "summary": "incidentlog summary",
 }
 
@@ -93,7 +94,7 @@ def svg(name: str, command: str, output: str) -> str:
         legacy_windows=False,
     )
     console.print(Text("$ ", style="bold green") + Text(command, style="bold"))
-    console.print(Text.from_ansi(output.rstrip("\n")), soft_wrap=True)
+    console.print(Text.from_ansi(output.rstrip("\n")))
     # A fixed id keeps the file identical from one run to the next.
     return console.export_svg(title=command, unique_id=f"incidentlog-{name}")
 

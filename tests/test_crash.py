@@ -146,7 +146,7 @@ def test_sigkill_during_import_leaves_none_or_all_sqlite(
     assert after["customer"] == 5000 + 2 and after["store"] == 8 and after["agent"] == 10
 
     outcomes = []
-    for share in (0.05, 0.5, 0.95):
+    for share in (0.05, 0.6):
         target = copy_sqlite(base, tmp_path / f"killed-{share}.db")
         proc = start_import(big_csv, str(target))
         wait_for(lambda t=target: sqlite_write_lock_held(t), proc, "it began writing")
@@ -175,7 +175,7 @@ def test_sigkill_during_import_leaves_none_or_all_sqlite(
             assert again["incident"] == before["incident"] + 1 + ROWS
     # Killed while its transaction was open, the import left nothing behind.
     assert outcomes[0] == "none", outcomes
-    print(f"sqlite: write transaction {writing:.2f}s; killed at 5/50/95%: {outcomes}")
+    print(f"sqlite: write transaction {writing:.2f}s; killed at 5%, 60%: {outcomes}")
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------

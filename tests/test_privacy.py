@@ -65,6 +65,30 @@ def test_config_file_is_owner_only(cli: Cli, tmp_path: Path, open_umask: None) -
     assert mode(tmp_path / "config.toml") == 0o600
 
 
+def test_copy_kept_before_a_schema_upgrade_is_owner_only(
+    cli: Cli, tmp_path: Path, open_umask: None
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from incidentlog import schema
+
+    old = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{old}")
+    with engine.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(schema.MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, schema.REVISIONS[0])
+    engine.dispose()
+    old.chmod(0o600)
+    cli("--db", str(old), "db", "upgrade")
+    kept = tmp_path / f"old.db.before-{schema.HEAD}.bak"
+    assert kept.exists()
+    assert mode(kept) == 0o600
+
+
 def test_backup_is_owner_only(cli: Cli, tmp_path: Path, open_umask: None) -> None:
     cli.add("Ann Lee")
     cli("db", "backup", str(tmp_path / "copy.db"))

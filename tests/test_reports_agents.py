@@ -121,3 +121,13 @@ def test_csv_and_errors(cli: Cli, data: list[Row]) -> None:
     assert lines[1].startswith("Bob,2,0,0.0,")
     assert "No agent named" in cli.fails("report", "agents", "--agent", "Nobody", code=1).stderr
     cli.fails("report", "agents", "--compare", "sometime", code=2)
+
+
+def test_chart(cli: Cli, data: list[Row]) -> None:
+    out = cli("report", "agents", "--chart").stdout
+    assert "Resolved on the spot per agent · May 2026" in out
+    jane = next(line for line in out.splitlines() if line.startswith("Jane"))
+    low, high = wilson(18, 20)
+    assert jane.endswith(f"90% ({round(low * 100)}–{round(high * 100)}%) of 20")
+    assert "Priya" not in out  # no incidents in May
+    assert "100%" in out and "95% interval" in out

@@ -183,3 +183,26 @@ def test_bad_input(cli: Cli, data: list[Row]) -> None:
     cli.fails("report", "store", "--period", "2026-13", code=2)
     cli.fails("report", "store", "--format", "xml", code=2)
     cli.fails("report", "store", "--period", "2026-05", "--from", "2026-04-01", code=2)
+
+
+def test_chart_of_the_last_twelve_months(cli: Cli, data: list[Row]) -> None:
+    months = [f"2025-{m:02d}" for m in range(6, 13)] + [f"2026-{m:02d}" for m in range(1, 6)]
+    doc = cli("report", "store", "--chart", "--format", "json").json()
+    assert doc["report"] == "store-months"
+    assert doc["period"] == {"start": "2025-06-01", "end": "2026-05-31"}
+    expected = [
+        {
+            "store": store,
+            "month": month,
+            "incidents": sum(r.day[:7] == month for r in data if r.store == store),
+        }
+        for store in sorted({r.store for r in data})
+        for month in months
+    ]
+    assert doc["rows"] == expected
+    out = cli("report", "store", "--chart").stdout
+    assert "Incidents per store per month · Jun 2025–May 2026" in out
+    assert "West" in out and "so far" in out
+    assert "\x1b[" not in out
+    out = cli("report", "store", "--chart", "--store", "West", "-p", "2026-03").stdout
+    assert "Apr 2025–Mar 2026" in out and "North" not in out and "so far" not in out

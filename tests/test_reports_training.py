@@ -111,6 +111,17 @@ def test_verdict_improved_and_how_long(cli: Cli, improved: tuple[int, list[Row]]
     assert "clear for two months, no longer by after-3 (after-3 is still running)" in out
 
 
+def test_chart(cli: Cli, improved: tuple[int, list[Row]]) -> None:
+    session, _rows = improved
+    out = cli("report", "training", str(session), "--chart").stdout
+    lines = out.splitlines()
+    assert lines[0].startswith("De-escalation (role-play) · #")
+    after1 = lines.index(next(line for line in lines if line.startswith("after-1")))
+    assert "attendees" in lines[after1] and lines[after1].endswith("100% (76–100%) of 12")
+    assert "others" in lines[after1 + 1] and lines[after1 + 1].endswith("of 12")
+    assert "Verdict: improved" in out
+
+
 def test_a_rise_for_everyone_is_not_credited_to_the_training(cli: Cli) -> None:
     # Attendees and the others both go from 3 of 10 to 8 of 10: the season, not the training.
     record(dataset([("2026-01-10", (10, 3), (10, 3)), ("2026-03-10", (10, 8), (10, 8))]))

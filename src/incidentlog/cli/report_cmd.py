@@ -37,6 +37,10 @@ CompareOption = Annotated[
 ]
 
 
+def _chart_option(what: str) -> Any:
+    return typer.Option("--chart", help=f"Draw {what} as a chart instead of a table.")
+
+
 @contextmanager
 def _reading() -> Iterator[Connection]:
     """A read connection for reports, after the schema has been created or upgraded."""
@@ -84,6 +88,7 @@ def agents(
     compare: CompareOption = None,
     store: StoreOption = None,
     agent: Annotated[str | None, typer.Option("--agent", "-a", help="Only this agent.")] = None,
+    chart: Annotated[bool, _chart_option("each agent's rate and its interval")] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Incidents and resolution on the spot per agent (default period: this month).
@@ -101,6 +106,13 @@ def agents(
     with _reading() as conn:
         rows = resolution_by_agent(conn, period=chosen, compare=other, store=store, agent=agent)
     totals = agent_totals(rows, with_compare=other is not None)
+    if chart and fmt == "table":
+        from incidentlog.charts import agent_rates_chart
+
+        title = f"Resolved on the spot per agent · {chosen.label}"
+        caption = d.not_over_note(chosen, today())
+        _print(agent_rates_chart([r for r in rows if r["incidents"]], title=title, caption=caption))
+        return
     columns = [
         Column("agent", "Agent"),
         Column("incidents", d.short_label(chosen, other) if other else "Incidents", "right"),
@@ -144,6 +156,7 @@ def store_report(
     to: ToOption = None,
     compare: CompareOption = None,
     store: StoreOption = None,
+    chart: Annotated[bool, _chart_option("each store's incidents of the last 12 months")] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Incidents per store, resolved on the spot, and the trend (default period: this month).
@@ -158,6 +171,9 @@ def store_report(
 
     fmt = check_format(fmt)
     chosen = _period(period, from_, to)
+    if chart:
+        _store_chart(chosen, store, fmt)
+        return
     other = _compare_period(compare)
     with _reading() as conn:
         rows = incidents_by_store(conn, period=chosen, compare=other, store=store)
@@ -201,6 +217,37 @@ def store_report(
         empty=f"No incidents in {chosen.label}.",
         footer=footer if len(rows) > 1 else None,
     )
+
+
+def _store_chart(chosen: Period, store: str | None, fmt: str) -> None:
+    """Incidents per store per month, the twelve months ending with the period's month."""
+    from incidentlog.charts import month_label, store_months_chart
+    from incidentlog.periods import Period, parse_period, today
+    from incidentlog.render import Column, render
+    from incidentlog.reports.store import CHART_MONTHS, incidents_by_month, months_ending
+
+    months = months_ending(chosen, CHART_MONTHS)
+    first, last = parse_period(months[0]), parse_period(months[-1])
+    span = f"{month_label(months[0], with_year=True)}–{month_label(months[-1], with_year=True)}"
+    with _reading() as conn:
+        rows = incidents_by_month(conn, period=chosen, store=store)
+    if fmt != "table":
+        columns = [Column(k, k) for k in ("store", "month", "incidents")]
+        document = _document("store-months", Period(first.start, last.end, span), None, rows)
+        render(rows, columns, fmt, document=document)
+        return
+    if not rows:
+        _print(f"No incidents in {span}.")
+        return
+    partial = months[-1] if last.start <= today() < last.end else None
+    title = f"Incidents per store per month · {span}" + (f" · {store}" if store else "")
+    _print(store_months_chart(rows, months=months, title=title, partial=partial))
+
+
+def _print(renderable: Any) -> None:
+    from incidentlog.console import stdout_console
+
+    stdout_console().print(renderable)
 
 
 @app.command("reasons")
@@ -272,6 +319,7 @@ def training(
     after: Annotated[
         int, typer.Option("--after", min=1, help="Months after the session, one window each.")
     ] = 3,
+    chart: Annotated[bool, _chart_option("both groups' rates, window by window,")] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Did a training session improve its attendees' resolution on the spot, against the
@@ -299,7 +347,14 @@ def training(
         render(rows, [], fmt, document=document)
         return
     for item in found:
-        _training_table(item)
+        if chart:
+            from incidentlog.charts import training_chart
+
+            title = _training_title(item["session"])
+            caption = f"Verdict: {item['verdict']['text']}"
+            _print(training_chart(item["rows"], title=title, caption=caption))
+        else:
+            _training_table(item)
 
 
 def _training_table(item: dict[str, Any]) -> None:
@@ -336,17 +391,7 @@ def _training_table(item: dict[str, Any]) -> None:
             no_wrap=True,
         ),
     ]
-    kind = {"roleplay": "role-play", "new-material": "new material"}.get(
-        session["kind"], session["kind"]
-    )
-    topic = session["topic"]
-    if kind.replace("-", "") not in topic.lower().replace("-", ""):
-        topic += f" ({kind})"
-    on = _iso(session["on"])
-    title = (
-        f"{topic} · #{session['id']} · {d.day_month(on)} {on.year} · "
-        f"{session['minutes']} min · {d.plural(len(session['attendees']), 'attendee')}"
-    )
+    title = _training_title(session)
     caption = (
         f"Attendees: {', '.join(session['attendees'])}.\n"
         "Difference: the attendees' change since `before` minus the other agents' change; "
@@ -354,6 +399,23 @@ def _training_table(item: dict[str, Any]) -> None:
         f"Verdict: {item['verdict']['text']}"
     )
     render_table(item["rows"], columns, title=title, caption=caption)
+
+
+def _training_title(session: dict[str, Any]) -> str:
+    """ "De-escalation (role-play) · #7 · 10 Mar 2026 · 90 min · 4 attendees" """
+    from incidentlog.reports import display as d
+
+    kind = {"roleplay": "role-play", "new-material": "new material"}.get(
+        session["kind"], session["kind"]
+    )
+    topic = session["topic"]
+    if kind.replace("-", "") not in topic.lower().replace("-", ""):
+        topic += f" ({kind})"
+    on = _iso(session["on"])
+    return (
+        f"{topic} · #{session['id']} · {d.day_month(on)} {on.year} · "
+        f"{session['minutes']} min · {d.plural(len(session['attendees']), 'attendee')}"
+    )
 
 
 def _iso(text: str) -> dt.date:

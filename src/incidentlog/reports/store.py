@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from incidentlog.periods import Period, months_back
 from incidentlog.reports.common import (
     INCIDENT,
+    STORE,
     Bind,
     compared,
     counts_by,
@@ -22,34 +23,46 @@ from incidentlog.reports.common import (
 )
 
 SPARK_MONTHS = 6
+CHART_MONTHS = 12
+
+
+def months_ending(period: Period, count: int = SPARK_MONTHS) -> list[str]:
+    """`count` months ('YYYY-MM', oldest first) ending with the period's last month."""
+    return [months_back(period.end, back).strftime("%Y-%m") for back in range(count - 1, -1, -1)]
 
 
 def sparkline_months(period: Period) -> list[str]:
-    """The six months ('YYYY-MM', oldest first) ending with the period's last month."""
-    return [
-        months_back(period.end, back).strftime("%Y-%m") for back in range(SPARK_MONTHS - 1, -1, -1)
-    ]
+    """The six months of the `last_6_months` sparkline."""
+    return months_ending(period, SPARK_MONTHS)
+
+
+def _per_month(conn: Any, months: list[str], filters: list[Any]) -> dict[int, dict[str, int]]:
+    """store id -> month -> incidents, in one GROUP BY month, store_id."""
+    found = conn.execute(
+        select(INCIDENT.c.store_id, INCIDENT.c.month, func.count())
+        .where(INCIDENT.c.month.between(months[0], months[-1]), *filters)
+        .group_by(INCIDENT.c.month, INCIDENT.c.store_id)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for store_id, month, count in found:
+        counts.setdefault(int(store_id), {})[month] = int(count)
+    return counts
+
+
+def _store_filter(conn: Any, store: str | None) -> list[Any]:
+    return [INCIDENT.c.store_id == named_id(conn, "store", store)] if store else []
 
 
 def incidents_by_store(
     bind: Bind, *, period: Period, compare: Period | None = None, store: str | None = None
 ) -> list[dict[str, Any]]:
     """One row per store with incidents in the period (or the comparison period), by name."""
+    months = sparkline_months(period)
     with reading(bind) as conn:
-        filters = []
-        if store:
-            filters.append(INCIDENT.c.store_id == named_id(conn, "store", store))
+        filters = _store_filter(conn, store)
         current = counts_by(conn, "store", period, *filters, later=True)
         before = counts_by(conn, "store", compare, *filters) if compare else {}
-        months = sparkline_months(period)
-        monthly = conn.execute(
-            select(INCIDENT.c.store_id, INCIDENT.c.month, func.count())
-            .where(INCIDENT.c.month.between(months[0], months[-1]), *filters)
-            .group_by(INCIDENT.c.month, INCIDENT.c.store_id)
-        ).all()
-    history: dict[int, list[int]] = {}
-    for store_id, month, count in monthly:
-        history.setdefault(int(store_id), [0] * SPARK_MONTHS)[months.index(month)] = int(count)
+        history = _per_month(conn, months, filters)
     rows = []
     for store_id in current.keys() | before.keys():
         now, then = current.get(store_id), before.get(store_id)
@@ -61,9 +74,29 @@ def incidents_by_store(
             (now["incidents"], now["on_spot"], now["later"]) if now else (0, 0, 0),
             compare_counts,
         )
-        row["last_6_months"] = history.get(store_id, [0] * SPARK_MONTHS)
+        by_month = history.get(store_id, {})
+        row["last_6_months"] = [by_month.get(month, 0) for month in months]
         rows.append(row)
     rows.sort(key=lambda r: sort_key(r["store"]))
+    return rows
+
+
+def incidents_by_month(
+    bind: Bind, *, period: Period, months: int = CHART_MONTHS, store: str | None = None
+) -> list[dict[str, Any]]:
+    """{store, month, incidents} for the `months` months ending with the period's last
+    month, every month of every store with incidents in them (0 where there were none)."""
+    shown = months_ending(period, months)
+    with reading(bind) as conn:
+        counts = _per_month(conn, shown, _store_filter(conn, store))
+        query = select(STORE.c.id, STORE.c.name).where(STORE.c.id.in_(list(counts)))
+        names = {r.id: r.name for r in conn.execute(query)} if counts else {}
+    rows = [
+        {"store": names[store_id], "month": month, "incidents": by_month.get(month, 0)}
+        for store_id, by_month in counts.items()
+        for month in shown
+    ]
+    rows.sort(key=lambda r: (sort_key(r["store"]), r["month"]))
     return rows
 
 

@@ -153,6 +153,8 @@ class Bench:
         }
         self.env.pop("INCIDENTLOG_DB", None)
         self.has_pandas = _has_module("pandas")
+        self.no_peer = "pandas not installed"
+        self.import_runs = max(1, min(repeat, 3))
 
     def cli(self, db: Path, *args: str) -> list[str]:
         return [*self.incidentlog, "--db", str(db), *args]
@@ -246,7 +248,7 @@ def measure_import(bench: Bench, n_rows: int, results: Results, *, small: int | 
         results.lines.append(Line(f"import {n_rows:,} incidents", f"n/a: {generated}"))
         return Built(None, csv_path, None, generated)
     db = work / f"bench-{n_rows}.db"
-    times = max(1, min(bench.repeat, 3))
+    times = bench.import_runs
     ours = Sample()
     for _ in range(times):
         one, _ = import_into(bench, db, csv_path)
@@ -266,7 +268,7 @@ def measure_import(bench: Bench, n_rows: int, results: Results, *, small: int | 
             break
         floor.times_ms.append(run.ms)
         floor.rss_mb.append(run.rss_mb)
-    peer = Sample(error="pandas not installed") if not bench.has_pandas else Sample()
+    peer = Sample(error=bench.no_peer) if not bench.has_pandas else Sample()
     if bench.has_pandas:
         for _ in range(times):
             found, run = probe(bench.probe("read_csv", str(csv_path)), env=bench.env)
@@ -282,7 +284,7 @@ def measure_import(bench: Bench, n_rows: int, results: Results, *, small: int | 
             rate(n_rows, ours),
             "executemany " + rate(n_rows, floor),
             ratio_text(cost),
-            "read_csv " + rate(n_rows, peer) if bench.has_pandas else "pandas not installed",
+            "read_csv " + rate(n_rows, peer) if bench.has_pandas else bench.no_peer,
             f"≤ {IMPORT_RATIO:.0f}× (≥ 1/{IMPORT_RATIO:.0f} of the floor's rate)",
             None if cost is None else cost <= IMPORT_RATIO,
         )
@@ -473,7 +475,7 @@ def measure_report(
         bench.probe("own", str(db), case.key, p_json, TODAY, "--repeat", str(n)), env=bench.env
     )
     sql, _ = probe(bench.probe("sql", str(db), case.key, p_json, "--repeat", str(n)), env=bench.env)
-    peer: dict[str, Any] = {"error": "pandas not installed"}
+    peer: dict[str, Any] = {"error": bench.no_peer}
     peer_args: list[str] = []
     if bench.has_pandas and export is not None:
         peer_args = [str(export), case.key, p_json]
@@ -648,8 +650,11 @@ def machine() -> str:
             versions.append(f"{package} {metadata.version(package)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{package} (not installed)")
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = " (load average {:.1f} {:.1f} {:.1f} when written)".format(*os.getloadavg())
     return (
-        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+        f"{cpu}, {os.cpu_count()} cores{memory}{load}; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; "
         + ", ".join(versions)
     )
@@ -752,6 +757,10 @@ def main(argv: list[str]) -> int:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="incidentlog-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     bench = Bench(workdir, args.repeat)
+    if len(args.sizes) > 1:
+        # A sweep is about how incidentlog's time grows: one import per size, no peer.
+        bench.import_runs = 1
+        bench.has_pandas, bench.no_peer = False, "not run in a sweep"
     try:
         sweep = len(args.sizes) > 1
         all_results = []

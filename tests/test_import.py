@@ -65,7 +65,7 @@ def test_one_bad_row_among_ten_thousand_writes_nothing_and_names_it(
     lines[7_344] = "Customer x,billing,maybe,North,Jane,2026-04-02 10:00,,,,\n"  # file line 7345
     path = write(tmp_path / "big.csv", "".join(lines))
     result = cli.fails("import", str(path), code=2)
-    assert "big.csv: line 7345, column resolved:" in result.stderr
+    assert "big.csv line 7345, column resolved:" in result.stderr
     assert '"maybe" is not one of yes, no' in result.stderr
     assert "Nothing was imported." in result.stderr
     assert counts(sql) == before
@@ -227,12 +227,12 @@ def test_json_as_list_prints_it_imports(cli: Cli, tmp_path: Path) -> None:
         in cli.fails("--db", target, "import", str(bad), code=2).stderr
     )
     broken = write(tmp_path / "broken.json", '[{"customer": "Ann",\n  "reason": }]')
-    assert "broken.json: line 2: malformed JSON" in cli.fails("import", str(broken), code=2).stderr
+    assert "broken.json line 2: malformed JSON" in cli.fails("import", str(broken), code=2).stderr
     record = write(
         tmp_path / "rec.json", json.dumps([listed[0], {**listed[1], "resolved": "perhaps"}])
     )
     assert (
-        "rec.json: record 2, column resolved"
+        "rec.json record 2, column resolved"
         in cli.fails("--db", target, "import", str(record), code=2).stderr
     )
 

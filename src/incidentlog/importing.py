@@ -107,7 +107,7 @@ class Source:
     position: Callable[[], int] | None = None
 
     def where(self, number: int) -> str:
-        return f"{self.name}: {self.unit} {number}"
+        return f"{self.name} {self.unit} {number}"
 
 
 def normalise_column(name: str) -> str:
@@ -150,19 +150,19 @@ def _check_columns(source_name: str, columns: list[str], kind: str | None) -> st
     missing = [c for c in required if c not in present]
     if missing:
         raise InvalidInput(
-            f"{source_name}: line 1: missing column{'s' if len(missing) > 1 else ''} "
+            f"{source_name} line 1: missing column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)} (the {kind} columns are {','.join(expected)})."
         )
     unknown = [c for c in columns if c not in expected and c not in IGNORED_COLUMNS]
     if unknown:
         raise InvalidInput(
-            f"{source_name}: line 1: unknown column{'s' if len(unknown) > 1 else ''} "
+            f"{source_name} line 1: unknown column{'s' if len(unknown) > 1 else ''} "
             f"{', '.join(unknown)} (the {kind} columns are {','.join(expected)})."
         )
     seen: set[str] = set()
     for column in columns:
         if column in seen and column not in IGNORED_COLUMNS:
-            raise InvalidInput(f"{source_name}: line 1: column {column} appears twice.")
+            raise InvalidInput(f"{source_name} line 1: column {column} appears twice.")
         seen.add(column)
     return kind
 
@@ -201,7 +201,7 @@ def _csv_source(path: Path, kind: str | None) -> Source:
     except UnicodeDecodeError:
         # The first read decodes a whole buffer: find the line the bad byte is really on.
         raise InvalidInput(
-            f"{name}: line {_first_bad_utf8_line(path)}: the file is not UTF-8 text; "
+            f"{name} line {_first_bad_utf8_line(path)}: the file is not UTF-8 text; "
             "save it as CSV UTF-8."
         ) from None
     if not first.strip():
@@ -229,7 +229,7 @@ def _csv_source(path: Path, kind: str | None) -> Source:
                         if not any(v.strip() for v in values):
                             continue  # a blank line
                         raise RowError(
-                            f"{name}: line {number}",
+                            f"{name} line {number}",
                             None,
                             f"{len(values)} values, but the header names {width} columns.",
                         )
@@ -237,12 +237,12 @@ def _csv_source(path: Path, kind: str | None) -> Source:
             except UnicodeDecodeError:
                 bad = _first_bad_utf8_line(path)
                 raise InvalidInput(
-                    f"{name}: line {bad}: the file is not UTF-8 text; save it as CSV UTF-8. "
+                    f"{name} line {bad}: the file is not UTF-8 text; save it as CSV UTF-8. "
                     "Nothing was imported."
                 ) from None
             except csv.Error as exc:
                 raise InvalidInput(
-                    f"{name}: line {reader.line_num}: malformed CSV ({exc}). Nothing was imported."
+                    f"{name} line {reader.line_num}: malformed CSV ({exc}). Nothing was imported."
                 ) from None
 
     return Source(
@@ -261,10 +261,10 @@ def _json_source(path: Path, kind: str | None) -> Source:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise InvalidInput(
-            f"{name}: line {_first_bad_utf8_line(path)}: the file is not UTF-8 text."
+            f"{name} line {_first_bad_utf8_line(path)}: the file is not UTF-8 text."
         ) from None
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{name}: line {exc.lineno}: malformed JSON ({exc.msg}).") from None
+        raise InvalidInput(f"{name} line {exc.lineno}: malformed JSON ({exc.msg}).") from None
     if isinstance(document, dict) and isinstance(document.get("rows"), list):
         document = document["rows"]
     if not isinstance(document, list):
@@ -272,7 +272,7 @@ def _json_source(path: Path, kind: str | None) -> Source:
     columns: list[str] = []
     for number, item in enumerate(document, 1):
         if not isinstance(item, dict):
-            raise InvalidInput(f"{name}: record {number} is not a JSON object.")
+            raise InvalidInput(f"{name} record {number} is not a JSON object.")
         for key in item:
             column = normalise_column(key)
             if column not in columns:

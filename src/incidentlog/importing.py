@@ -455,7 +455,7 @@ def _moment(column: str, value: Any, now: dt.datetime) -> dt.datetime:
             moment = dt.datetime.fromisoformat(value)
         except ValueError:
             moment = None
-    if moment is None:
+    if moment is None or moment.tzinfo is not None:
         moment = _any_moment(column, value, now)
     if moment > now:
         raise _Bad(column, f"{moment:%Y-%m-%d %H:%M} is in the future.")
@@ -566,8 +566,12 @@ class IncidentReader:
                     f"{later:%Y-%m-%d %H:%M} is before the incident ({moment:%Y-%m-%d %H:%M}).",
                 )
         due = _day("follow_up", follow_up, check.now.date()) if follow_up and not on_spot else None
-        # Stored as the text SQLite keeps (db._adapt_datetime's form), made once here.
-        at_text = moment.isoformat(" ", timespec="microseconds")
+        # Stored as the text SQLite keeps (db._adapt_datetime's form), made once here;
+        # what `export` writes is that text already, but for the fraction.
+        if isinstance(at, str) and len(at) == 19 and at[10] == " " and at[16] == ":":
+            at_text = at + ".000000"
+        else:
+            at_text = moment.isoformat(" ", timespec="microseconds")
         return (
             identity,
             reason_key,

@@ -567,6 +567,7 @@ def load(
             "demo incidents",
             "incidents",
             lambda: generate_incidents(seed=seed, today=today),
+            total=expected_volume(today),
         ),
         rows_source("demo training", "training", lambda: generate_training(seed=seed, today=today)),
     ]

@@ -296,16 +296,32 @@ def _json_source(path: Path, kind: str | None) -> Source:
 
 
 def rows_source(
-    name: str, kind: str, rows: Callable[[], Iterable[dict[str, Any]]], *, unit: str = "row"
+    name: str,
+    kind: str,
+    rows: Callable[[], Iterable[dict[str, Any]]],
+    *,
+    unit: str = "row",
+    total: int = 0,
 ) -> Source:
-    """Generated rows (dicts keyed by column) as a Source; `rows` is called once per pass."""
+    """Generated rows (dicts keyed by column) as a Source; `total`, when known, lets a
+    progress bar show how far the import is."""
     columns = list(INCIDENT_COLUMNS if kind == "incidents" else TRAINING_COLUMNS)
+    done = [0]
 
     def numbered() -> Iterator[tuple[int, Sequence[Any]]]:
         for number, row in enumerate(rows(), 1):
+            done[0] = number
             yield number, [row.get(c) for c in columns]
 
-    return Source(name=name, kind=kind, columns=columns, rows=numbered, unit=unit)
+    return Source(
+        name=name,
+        kind=kind,
+        columns=columns,
+        rows=numbered,
+        unit=unit,
+        size=total,
+        position=(lambda: done[0]) if total else None,
+    )
 
 
 # --------------------------------------------------------------------------- values
@@ -820,6 +836,8 @@ class Importer:
                 raise RowError(source.where(number), bad.column, bad.problem) from None
             if progress is not None and count % 2000 == 0 and source.position is not None:
                 progress(stage, source.position(), source.size)
+        if progress is not None and source.position is not None:
+            progress(stage, source.size, source.size)
 
     def _stage_incidents(self, source: Source, seq: int) -> int:
         reader = IncidentReader(source.columns, self.checker)

@@ -54,6 +54,18 @@ def test_json_objects_carry_a_highlighted_snippet(cli: Cli, cases: dict[str, int
     assert row["snippet"] == "Refunded the delivery **fee**"  # from the resolution
     table = cli("search", "refund").stdout
     assert 'Search "refund"' in table and "broken kettle" in table and "delivery fee" in table
+    assert "[" not in table  # the highlighting is markup for the terminal, not text
+
+
+@pytest.mark.backends
+def test_matches_are_highlighted_on_a_colour_terminal(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli.add("Ann", description="Kettle [broken] again", resolution="Gave a [b]voucher[/b]")
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    table = cli("search", "kettle").stdout
+    assert "\x1b[" in table and "[broken]" in table and "[b]voucher[/b]" in table
 
 
 @pytest.mark.backends

@@ -1,11 +1,12 @@
 """`incidentlog import`: incidents or training sessions from CSV or JSON, all or nothing.
 
-A file is read twice, streaming, so memory stays flat however long it is: the first pass
-checks every row (nothing is written if any row is bad, and the error names its line and
-column) and collects the distinct names; the names are then matched against the database
-once each, and the second pass inserts the rows in batches inside one transaction, which
-is also one `undo` step. Names follow the rules of `add`: the same normalisation, and a
-new store or agent that looks like a known one is refused unless confirmed.
+The file is read once, streaming. Every row is checked (a bad one stops the import with
+its line, column and problem, before anything is written) and put in scratch tables on the
+side: the checked incidents, and each distinct customer as first met, so memory stays flat
+however long the file is. Then, in one transaction that is also one `undo` step, the new
+names are created (a new store or agent that looks like a known one is refused, as `add`
+refuses it, unless confirmed), customers are matched as `add` matches them, and the
+incidents go in with one INSERT ... SELECT.
 """
 
 from __future__ import annotations
@@ -92,11 +93,9 @@ class _Bad(Exception):
 
 @dataclass
 class Source:
-    """Rows to import, re-iterable (the importer reads them twice).
-
-    `rows()` yields (number, values) with values in `columns` order; `unit` names what the
-    number counts ("line" of a CSV file, "record" of a JSON array, "row" of generated data).
-    """
+    """Rows to import: `rows()` yields (number, values), values in `columns` order; `unit`
+    names what the number counts ("line" of a CSV file, "record" of a JSON array, "row" of
+    generated data)."""
 
     name: str
     kind: str

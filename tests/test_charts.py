@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from rich.console import Console, RenderableType
 
 from incidentlog import charts
+from tests.helpers import Cli
 
 ESCAPE = re.compile(r"\x1b\[")
 
@@ -190,3 +195,53 @@ def test_charts_are_plain_text_when_piped_and_coloured_on_a_terminal() -> None:
         assert not ESCAPE.search(piped)
         assert all(line == line.rstrip() for line in piped.splitlines()), "trailing blanks"
         assert ESCAPE.search(on_terminal(chart))
+
+
+# -- through the real command: bars on a terminal, plain text in a pipe ---------------------
+
+
+def _run_installed(args: list[str], *, terminal: bool, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the installed `incidentlog` with stdout a pipe, or a pseudo-terminal."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    script = str(Path(sys.executable).with_name("incidentlog"))
+    if not terminal:
+        done = subprocess.run([script, *args], capture_output=True, text=True, check=True)
+        return done.stdout
+    pty = pytest.importorskip("pty")
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([script, *args], stdout=secondary, stderr=secondary)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closes when the command ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    assert process.wait() == 0
+    return b"".join(chunks).decode()
+
+
+def test_store_chart_draws_bars_on_a_terminal_and_plain_text_when_piped(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for day in ("2026-03-02", "2026-04-02", "2026-04-03", "2026-05-04"):
+        cli.add("Ann Lee", store="North", at=f"{day} 10:00")
+    on_screen = _run_installed(
+        ["report", "store", "--chart"], terminal=True, monkeypatch=monkeypatch
+    )
+    assert "█" in on_screen and ESCAPE.search(on_screen)
+    piped = _run_installed(["report", "store", "--chart"], terminal=False, monkeypatch=monkeypatch)
+    assert not ESCAPE.search(piped)
+    # Twelve months from Jun 2025 (so labels are padded to "Jun 2025"); April's two
+    # incidents are the longest bar, March and May (so far) half of it.
+    lines = [line for line in piped.splitlines() if line.startswith("  ")]
+    assert lines[-3:] == [
+        "  Mar      " + "█" * 20 + " " * 21 + "1",
+        "  Apr      " + "█" * 40 + " 2",
+        "  May      " + "█" * 20 + " " * 21 + "1 so far",
+    ]

@@ -80,6 +80,7 @@ def test_period_limit_and_ranking(cli: Cli, cases: dict[str, int]) -> None:
 @pytest.mark.backends
 def test_bad_queries_are_usage_errors(cli: Cli) -> None:
     assert "Give a word" in cli.fails("search", "?!", code=2).stderr
+    assert "Give a word" in cli.fails("search", "___", code=2).stderr
     assert "Cannot understand period" in cli.fails("search", "x", "-p", "soon", code=2).stderr
 
 

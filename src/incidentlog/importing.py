@@ -51,7 +51,7 @@ IGNORED_COLUMNS = frozenset({"id", "status", "snippet", "days_open", "overdue_da
 ALIASES = {"on": "date", "day": "date", "resolved_on_spot": "resolved"}
 BATCH = 5000
 # SQLite page caches during an import, for the database and for the staging tables.
-MAIN_CACHE_KIB = 64 * 1024
+MAIN_CACHE_KIB = 16 * 1024
 SCRATCH_CACHE_KIB = 16 * 1024
 SCRATCH = "import_scratch"
 # Per-name caches are dropped when they grow past this, keeping memory bounded.
@@ -500,7 +500,7 @@ def _any_moment(column: str, value: Any, now: dt.datetime) -> dt.datetime:
 
 # --------------------------------------------------------------------------- rows
 
-# The staging table's columns, in the order IncidentReader.read returns them (after seq).
+# The staging table's columns, in the order IncidentReader.read returns them.
 STAGE_COLUMNS = (
     "seq",
     "customer",
@@ -535,8 +535,9 @@ CUSTOMER_COLUMNS = ("identity", "seq", "name", "name_key", "contact")
 class IncidentReader:
     """Checks incident rows laid out as `columns`; each becomes a staging-table tuple."""
 
-    def __init__(self, columns: Sequence[str], checker: Checker) -> None:
+    def __init__(self, columns: Sequence[str], checker: Checker, seq: int = 0) -> None:
         index = {c: i for i, c in enumerate(columns)}
+        self.seq = seq  # numbers the staged rows, across sources, in the order read
         # A column the file lacks reads the None appended to every row.
         self.pick = operator.itemgetter(*(index.get(c, len(columns)) for c in INCIDENT_COLUMNS))
         self.checker = checker
@@ -587,7 +588,9 @@ class IncidentReader:
             at_text = at + ".000000"
         else:
             at_text = moment.isoformat(" ", timespec="microseconds")
+        self.seq += 1
         return (
+            self.seq,
             identity,
             reason_key,
             store_key,
@@ -822,40 +825,44 @@ class Importer:
             self.result.first, self.result.last = as_date(span["first"]), as_date(span["last"])
         self.result.sessions = len(self.sessions)
 
-    def _rows(self, source: Source, reader: Any) -> Iterator[tuple[int, Any]]:
+    def _batches(self, source: Source, reader: Any) -> Iterator[list[Any]]:
+        """The checked rows of `source`, a batch at a time; a bad row raises RowError
+        naming its place."""
         checker = self.checker
         checker.source = source
-        progress = self.progress
+        progress = self.progress if source.position is not None else None
         stage = f"Checking {source.name}"
-        for count, (number, values) in enumerate(source.rows(), 1):
-            checker.number = number
-            try:
-                yield number, reader.read(values)
-            except _Bad as bad:
-                raise RowError(source.where(number), bad.column, bad.problem) from None
-            if progress is not None and count % 2000 == 0 and source.position is not None:
-                progress(stage, source.position(), source.size)
-        if progress is not None and source.position is not None:
+        read = reader.read
+        batch: list[Any] = []
+        number = 0
+        try:
+            for number, values in source.rows():
+                checker.number = number
+                batch.append(read(values))
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+                    if progress is not None:
+                        progress(stage, source.position(), source.size)  # type: ignore[misc]
+        except _Bad as bad:
+            raise RowError(source.where(number), bad.column, bad.problem) from None
+        if batch:
+            yield batch
+        if progress is not None:
             progress(stage, source.size, source.size)
 
     def _stage_incidents(self, source: Source, seq: int) -> int:
-        reader = IncidentReader(source.columns, self.checker)
-        batch: list[tuple[Any, ...]] = []
-        for _number, row in self._rows(source, reader):
-            seq += 1
-            batch.append((seq, *row))
-            if len(batch) >= BATCH:
-                self._flush_customers()
-                self._insert("import_stage", STAGE_COLUMNS, batch)
-                batch = []
+        reader = IncidentReader(source.columns, self.checker, seq)
+        for batch in self._batches(source, reader):
+            self._flush_customers()
+            self._insert("import_stage", STAGE_COLUMNS, batch)
         self._flush_customers()
-        self._insert("import_stage", STAGE_COLUMNS, batch)
-        return seq
+        return reader.seq
 
     def _read_sessions(self, source: Source) -> None:
         reader = TrainingReader(source.columns, self.checker)
-        for _number, row in self._rows(source, reader):
-            self.sessions.append(row)
+        for batch in self._batches(source, reader):
+            self.sessions.extend(batch)
 
     # -- names ----------------------------------------------------------------------------
 

@@ -33,7 +33,8 @@ JOIN agent a ON a.id = i.agent_id
 PG_DOCUMENT = "to_tsvector('simple', i.description || ' ' || i.resolution)"
 MAX_TERMS = 20
 SNIPPET_WORDS = 16
-_WORD = re.compile(r"\w+")
+# Words as the FTS5 tokenizer sees them: letters and digits; an underscore separates.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def terms(text: str) -> list[str]:

@@ -121,3 +121,5 @@ def test_accents_do_not_matter_on_sqlite(cli: Cli) -> None:
     incident = cli.add("Zoë", description="Spilt coffee in the café")
     assert found(cli, "cafe") == [incident]
     assert found(cli, "CAFÉ") == [incident]
+    street = cli.add("Jörg", description="Lives on the Hauptstraße")
+    assert found(cli, "hauptstraße") == [street]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from incidentlog import names
@@ -45,6 +46,11 @@ def terms(text: str) -> list[str]:
     if len(found) > MAX_TERMS:
         raise InvalidInput(f"Search for at most {MAX_TERMS} words at a time.")
     return found
+
+
+def _unaccented(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _has_fts(conn: Conn) -> bool:
@@ -112,7 +118,9 @@ def search(
         typed = dict.fromkeys(w.lower() for w in _WORD.findall(text))
         params["query"] = " & ".join(f"{w}:*" for w in typed)
     else:
-        params["query"] = " ".join(f'"{w}"*' for w in words)
+        # FTS5 folds case and drops accents but, unlike casefold(), keeps "ß" as it is.
+        typed = dict.fromkeys(_unaccented(w).lower() for w in _WORD.findall(text))
+        params["query"] = " ".join(f'"{w}"*' for w in typed)
         params.update({f"w{n}": f"%{w}%" for n, w in enumerate(words)})
     if limit is not None:
         sql += " LIMIT :limit"

@@ -355,3 +355,10 @@ def test_import_from_standard_input(cli: Cli) -> None:
         "from standard input" in cli("import", "-", "--new-store", "--new-agent", input=text).stdout
     )
     assert len(everything(cli)) == 1
+
+
+def test_a_missing_file_is_reported_before_any_database_is_made(
+    cli: Cli, tmp_path: Path, isolated: Path
+) -> None:
+    assert "No such file" in cli.fails("import", str(tmp_path / "nope.csv"), code=2).stderr
+    assert not isolated.exists()

@@ -1151,13 +1151,8 @@ class Importer:
             self.progress("Writing", 1, 1)
 
     def describe(self, label: str | None = None) -> str:
-        parts = []
-        if self.result.incidents or not self.result.sessions:
-            parts.append(_plural(self.result.incidents, "incident"))
-        if self.result.sessions:
-            parts.append(_plural(self.result.sessions, "training session"))
         label = label or "import " + ", ".join(s.name for s in self.sources)
-        return f"{label} ({', '.join(parts)})"
+        return f"{label} ({counted(self.result)})"
 
 
 def _plural(n: int, word: str) -> str:
@@ -1175,6 +1170,34 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import a CSV or JSON file of incidents or training sessions, all or nothing."""
-    source = open_file(path, kind)
+    return import_source(
+        conn,
+        open_file(path, kind),
+        dry_run=dry_run,
+        new_store=new_store,
+        new_agent=new_agent,
+        progress=progress,
+    )
+
+
+def import_source(
+    conn: Conn,
+    source: Source,
+    *,
+    dry_run: bool = False,
+    new_store: bool = False,
+    new_agent: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
     importer = Importer(conn, [source], new_store=new_store, new_agent=new_agent, progress=progress)
     return importer.run(dry_run=dry_run)
+
+
+def counted(result: ImportResult) -> str:
+    """ "1,204 incidents", "3 training sessions" or both."""
+    parts = []
+    if result.incidents or not result.sessions:
+        parts.append(_plural(result.incidents, "incident"))
+    if result.sessions:
+        parts.append(_plural(result.sessions, "training session"))
+    return ", ".join(parts)

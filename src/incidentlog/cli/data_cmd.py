@@ -124,25 +124,21 @@ def import_(
 
     Example: incidentlog import incidents.csv --dry-run
     """
-    from incidentlog.importing import import_file
+    from incidentlog.importing import counted, import_source, open_file
 
-    with _readable(file) as path, common.connect() as conn:
-        big = path.exists() and path.is_file() and path.stat().st_size >= PROGRESS_MIN_BYTES
-        with _progress_bar(big) as progress:
-            result = import_file(
+    with _readable(file) as path:
+        source = open_file(path, kind)  # a missing file or bad header: before any database
+        with common.connect() as conn, _progress_bar(source.size >= PROGRESS_MIN_BYTES) as bar:
+            result = import_source(
                 conn,
-                path,
-                kind=kind,
+                source,
                 dry_run=dry_run,
                 new_store=new_store,
                 new_agent=new_agent,
-                progress=progress,
+                progress=bar,
             )
     name = "standard input" if str(file) == "-" else str(file)
-    what = ", ".join(
-        [_count(result.incidents, "incident")] * bool(result.incidents or not result.sessions)
-        + [_count(result.sessions, "training session")] * bool(result.sessions)
-    )
+    what = counted(result)
     if dry_run:
         echo(f"Checked {name}: {what}, all valid{_created(result)}.")
         echo("Nothing was written (--dry-run).")

@@ -251,7 +251,7 @@ def boost(day: dt.date, roleplay: dt.date) -> float:
         return 0.0
     if days < 61:
         return BOOST
-    return BOOST * 0.5 ** ((days - 61) / 30)
+    return float(BOOST * 0.5 ** ((days - 61) / 30))
 
 
 def _volume(day: dt.date) -> float:

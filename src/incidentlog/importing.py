@@ -215,7 +215,7 @@ def _csv_source(path: Path, kind: str | None) -> Source:
 
     def rows() -> Iterator[tuple[int, Sequence[Any]]]:
         with path.open("rb") as binary:
-            counting = _CountingReader(binary)  # type: ignore[arg-type]
+            counting = _CountingReader(binary)
             counter[:] = [counting]
             text = io.TextIOWrapper(io.BufferedReader(counting), encoding="utf-8-sig", newline="")
             reader = csv.reader(text, delimiter=delimiter, strict=True)

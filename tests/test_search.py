@@ -123,3 +123,39 @@ def test_accents_do_not_matter_on_sqlite(cli: Cli) -> None:
     assert found(cli, "CAFÉ") == [incident]
     street = cli.add("Jörg", description="Lives on the Hauptstraße")
     assert found(cli, "hauptstraße") == [street]
+
+
+def test_an_older_database_gets_its_incidents_indexed_on_upgrade(cli: Cli, tmp_path: Path) -> None:
+    import sqlite3
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from incidentlog import schema
+
+    old = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{old}")
+    with engine.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(schema.MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    engine.dispose()
+    raw = sqlite3.connect(old)
+    raw.executescript(
+        """
+        INSERT INTO store (id, name, key) VALUES (1, 'North', 'north');
+        INSERT INTO agent (id, name, key) VALUES (1, 'Jane', 'jane');
+        INSERT INTO reason (id, name, key) VALUES (1, 'billing', 'billing');
+        INSERT INTO customer (id, name, name_key, key) VALUES (1, 'Ann', 'ann', 'name:ann');
+        INSERT INTO incident (id, customer_id, reason_id, store_id, agent_id, resolved_on_spot,
+            description, resolution, at, day, month, created_at, updated_at)
+        VALUES (7, 1, 1, 1, 1, 1, 'kettle leaks', 'replaced', '2026-04-01 10:00:00.000000',
+            '2026-04-01', '2026-04', '2026-04-01 10:00:00.000000', '2026-04-01 10:00:00.000000');
+        """
+    )
+    raw.commit()
+    raw.close()
+    rows = cli("--db", str(old), "search", "kettle", "--format", "json").json()
+    assert [r["id"] for r in rows] == [7]

@@ -245,3 +245,30 @@ def test_store_chart_draws_bars_on_a_terminal_and_plain_text_when_piped(
         "  Apr      " + "█" * 40 + " 2",
         "  May      " + "█" * 20 + " " * 21 + "1 so far",
     ]
+
+
+def test_agents_table_has_a_sparkline_of_the_last_six_months_on_the_spot(cli: Cli) -> None:
+    resolved_on_the_spot = {"2025-11": 3, "2025-12": 1, "2026-02": 2, "2026-04": 4, "2026-05": 1}
+    for month, n in resolved_on_the_spot.items():
+        for _ in range(n):
+            cli.add("Ann Lee", agent="Jane", at=f"{month}-10 10:00")
+    cli.add("Ann Lee", agent="Jane", resolved=False, at="2026-02-11 10:00")  # not on the spot
+    cli.add("Ann Lee", agent="Jane", resolved=False, at="2026-05-11 10:00")
+    cli.add("Ann Lee", agent="Bob", at="2026-03-10 10:00")  # someone else's
+    doc = cli("report", "agents", "--format", "json").json()
+    jane = next(row for row in doc["rows"] if row["agent"] == "Jane")
+    # December to May (November is seven months back): 1, 0, 2, 0, 4, 1 on the spot.
+    assert jane["on_spot_last_6_months"] == [1, 0, 2, 0, 4, 1]
+    assert doc["last_6_months"] == [
+        "2025-12",
+        "2026-01",
+        "2026-02",
+        "2026-03",
+        "2026-04",
+        "2026-05",
+    ]
+    table = cli("report", "agents").stdout
+    jane_line = next(line for line in table.splitlines() if line.strip().startswith("Jane"))
+    # Scaled to the busiest month (4 = █): 1 → ▃, 2 → ▅, 0 → ▁.
+    assert jane_line.rstrip().endswith("▃▁▅▁█▃")
+    assert "last 6 months" in table

@@ -95,10 +95,12 @@ def agents(
 
     Example: incidentlog report agents --agent Jane --compare 3-months-ago
     """
+    from incidentlog.charts import sparkline
     from incidentlog.periods import today
     from incidentlog.render import Column, check_format, render
     from incidentlog.reports import display as d
     from incidentlog.reports.agents import agent_totals, resolution_by_agent
+    from incidentlog.reports.store import sparkline_months
 
     fmt = check_format(fmt)
     chosen = _period(period, from_, to)
@@ -132,6 +134,14 @@ def agents(
                 no_wrap=True,
             ),
         ]
+    columns.append(
+        Column(
+            "on_spot_last_6_months",
+            "On the spot,\nlast 6 months",
+            show=lambda v, _r: sparkline(v),
+            no_wrap=True,
+        )
+    )
     title = f"Resolution on the spot per agent · {chosen.label}"
     if other is not None:
         title += f" vs {other.label}"
@@ -143,7 +153,9 @@ def agents(
         caption=_caption(
             d.not_over_note(chosen, today()), _significance_note(other) if other else None
         ),
-        document=_document("agents", chosen, other, rows, totals=totals),
+        document=_document(
+            "agents", chosen, other, rows, totals=totals, last_6_months=sparkline_months(chosen)
+        ),
         empty=f"No incidents in {chosen.label}.",
         footer=totals if len(rows) > 1 else None,
     )

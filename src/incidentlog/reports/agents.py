@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from incidentlog.periods import Period
 from incidentlog.reports.common import (
     INCIDENT,
@@ -12,10 +14,12 @@ from incidentlog.reports.common import (
     counts_by,
     measure,
     named_id,
+    on_spot,
     reading,
     sort_key,
     sum_keys,
 )
+from incidentlog.reports.store import sparkline_months
 
 
 def resolution_by_agent(
@@ -35,6 +39,8 @@ def resolution_by_agent(
             filters.append(INCIDENT.c.agent_id == named_id(conn, "agent", agent))
         current = counts_by(conn, "agent", period, *filters)
         before = counts_by(conn, "agent", compare, *filters) if compare else {}
+        months = sparkline_months(period)
+        history = _on_spot_per_month(conn, months, filters)
     rows = []
     for agent_id in current.keys() | before.keys():
         now, then = current.get(agent_id), before.get(agent_id)
@@ -42,11 +48,27 @@ def resolution_by_agent(
         if compare is not None:
             compare_counts = (then["incidents"], then["on_spot"]) if then else (0, 0)
         counts = (now["incidents"], now["on_spot"]) if now else (0, 0)
-        rows.append(
-            agent_row((current.get(agent_id) or before[agent_id])["name"], counts, compare_counts)
-        )
+        row = agent_row((current.get(agent_id) or before[agent_id])["name"], counts, compare_counts)
+        by_month = history.get(agent_id, {})
+        row["on_spot_last_6_months"] = [by_month.get(month, 0) for month in months]
+        rows.append(row)
     rows.sort(key=lambda r: sort_key(r["agent"]))
     return rows
+
+
+def _on_spot_per_month(
+    conn: Any, months: list[str], filters: list[Any]
+) -> dict[int, dict[str, int]]:
+    """agent id -> month -> incidents resolved on the spot, in one GROUP BY month, agent_id."""
+    found = conn.execute(
+        select(INCIDENT.c.agent_id, INCIDENT.c.month, on_spot())
+        .where(INCIDENT.c.month.between(months[0], months[-1]), *filters)
+        .group_by(INCIDENT.c.month, INCIDENT.c.agent_id)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for agent_id, month, count in found:
+        counts.setdefault(int(agent_id), {})[month] = int(count)
+    return counts
 
 
 def agent_row(

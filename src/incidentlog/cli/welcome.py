@@ -51,9 +51,9 @@ def _first_run(where: str, settings: dict[str, str]) -> None:
 def _status(incidents: int, open_: int, settings: dict[str, str]) -> None:
     till = ", ".join(f"{key} {settings[key]}" for key in ("store", "agent") if key in settings)
     echo(
-        f"{incidents} incident{'s' if incidents != 1 else ''}, {open_} open"
+        f"{incidents:,} incident{'s' if incidents != 1 else ''}, {open_:,} open"
         + (f" · this till: {till}" if till else "")
         + "."
     )
     echo("Try:  incidentlog follow-ups · incidentlog report store --compare last-month")
-    echo("      incidentlog --help for every command.")
+    echo("      incidentlog report store --chart · incidentlog --help for every command.")

@@ -165,3 +165,12 @@ def test_shell_completion_completes_commands() -> None:
         _INCIDENTLOG_COMPLETE="complete_bash", COMP_WORDS="incidentlog report st", COMP_CWORD="2"
     )
     assert out.split() == ["store"]
+
+
+def test_no_command_on_a_database_in_use_says_where_things_stand(cli: Cli) -> None:
+    cli.add("Ann Lee", resolved=True)
+    cli.add("Bo Ek", resolved=False)
+    cli("config", "set", "store", "North")
+    out = cli().stdout
+    assert out.startswith("2 incidents, 1 open · this till: store North.")
+    assert "incidentlog follow-ups" in out and "config set" not in out

@@ -470,3 +470,12 @@ def test_journal_keeps_a_bounded_history(
         cli.add(name)
     entries = count(isolated, "journal")
     assert entries == 3
+
+
+def test_follow_up_weekday_looks_forward(cli: Cli) -> None:
+    # 2026-05-20 is a Wednesday
+    cli.add("Ann", resolved=False, follow_up="thursday")
+    cli.add("Bob", resolved=False, follow_up="wed 10:00")
+    rows = {r["customer"]: r for r in cli("list", "--format", "json").json()}
+    assert rows["Ann"]["follow_up"] == "2026-05-21"
+    assert rows["Bob"]["follow_up"] == "2026-05-27"

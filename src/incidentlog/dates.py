@@ -307,3 +307,11 @@ def ensure_not_future(at: datetime, *, now: datetime | None = None) -> None:
         raise InvalidInput(
             f"{at:%Y-%m-%d %H:%M} is in the future (it is now {current:%Y-%m-%d %H:%M})."
         )
+
+
+def parse_follow_up(text: str, *, today: date | None = None) -> date:
+    """A follow-up day: a bare weekday looks forward ("thursday" on a Wednesday is tomorrow)."""
+    words = text.strip().lower().split()
+    if words and words[0] in _WEEKDAYS:
+        text = "next " + text.strip()
+    return parse_day(text, today=today)

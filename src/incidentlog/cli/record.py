@@ -36,12 +36,12 @@ def _when(text: str | None) -> dt.datetime | None:
     return at
 
 
-def _day(text: str | None) -> dt.date | None:
+def _follow_up(text: str | None) -> dt.date | None:
     if text is None:
         return None
-    from incidentlog.dates import parse_day
+    from incidentlog.dates import parse_follow_up
 
-    return parse_day(text)
+    return parse_follow_up(text)
 
 
 def _status_line(incident: dict[str, Any]) -> str:
@@ -111,7 +111,7 @@ def _prompt_missing(conn: Conn, values: dict[str, Any]) -> None:
 
         suggested = today() + dt.timedelta(days=3)
         answer = typer.prompt("Follow up on", default=suggested.strftime("%A %Y-%m-%d"))
-        values["follow_up"] = _day(
+        values["follow_up"] = _follow_up(
             answer.split(" ", 1)[1] if answer.startswith(suggested.strftime("%A ")) else answer
         )
 
@@ -195,7 +195,7 @@ def add(
         "agent": agent or defaults.get("agent"),
         "description": description,
         "resolution": resolution,
-        "follow_up": _day(follow_up),
+        "follow_up": _follow_up(follow_up),
     }
     when = _when(at) or now().replace(microsecond=0)
     missing = [
@@ -394,7 +394,7 @@ def edit(
             "resolution": resolution,
             "at": _when(at),
             "channel": channel,
-            "follow_up": _day(follow_up),
+            "follow_up": _follow_up(follow_up),
         }.items()
         if v is not None
     }

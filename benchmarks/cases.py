@@ -58,7 +58,7 @@ def params_from(key: str, document: dict[str, Any], today: dt.date) -> Params:
     params: Params = {"ps": period.get("start"), "pe": period.get("end")}
     if compare:
         params.update(cs=compare["start"], ce=compare["end"])
-    if key == "store":
+    if key in ("store", "agents"):
         params["months"] = months_ending(dt.date.fromisoformat(params["pe"]))
     if key == "repeat":
         params["min_incidents"] = 2
@@ -122,6 +122,22 @@ def _grouped(conn: Any, table: str, start: str, end: str, *, later: bool) -> dic
 
 def _named(conn: Any, table: str) -> dict[int, str]:
     return dict(conn.execute(f"SELECT id, name FROM {table}").fetchall())
+
+
+# The agents' sparkline: on-the-spot incidents per month, from the covering
+# (agent_id, day, resolved_on_spot) index, months told apart by day ranges.
+_AGENT_MONTHS = """
+SELECT {bucket} AS m, agent_id, SUM(resolved_on_spot) FROM incident
+WHERE agent_id IN (SELECT id FROM agent) AND day BETWEEN :start AND :end
+GROUP BY m, agent_id
+"""
+
+
+def _agent_months(conn: Any, months: list[str], end: str) -> list[Any]:
+    starts = [f"{m}-01" for m in months]
+    cases = " ".join(f"WHEN day < '{d}' THEN {n - 1}" for n, d in enumerate(starts) if n)
+    sql = _AGENT_MONTHS.format(bucket=f"CASE {cases} ELSE {len(starts) - 1} END")
+    return conn.execute(sql, {"start": starts[0], "end": end}).fetchall()
 
 
 _SPARKLINE = """
@@ -210,9 +226,11 @@ def floor_sql(key: str, conn: Any, p: Params) -> Digest:
         now = _grouped(conn, table, p["ps"], p["pe"], later=True)
         before = _grouped(conn, table, p["cs"], p["ce"], later=False)
         names = _named(conn, table)
+        months = p["months"]
         if key == "store":
-            months = p["months"]
             conn.execute(_SPARKLINE, {"m0": months[0], "m5": months[-1]}).fetchall()
+        else:
+            _agent_months(conn, months, p["pe"])
         groups = [names[g] for g in now.keys() | before.keys()]
         return {
             "rows": len(groups),

@@ -38,6 +38,14 @@ PeriodOption = Annotated[
 ]
 FromOption = Annotated[str | None, typer.Option("--from", help="First day (instead of --period).")]
 ToOption = Annotated[str | None, typer.Option("--to", help="Last day (instead of --period).")]
+# The incident filters `list`, `export` and friends share.
+StoreFilter = Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")]
+AgentFilter = Annotated[str | None, typer.Option("--agent", "-a", help="Only this agent.")]
+CustomerFilter = Annotated[
+    str | None, typer.Option("--customer", "-c", help="Only this customer (name or contact).")
+]
+ReasonFilter = Annotated[str | None, typer.Option("--reason", "-r", help="Only this reason.")]
+OpenFilter = Annotated[bool, typer.Option("--open", help="Only incidents still open.")]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N rows.")]
 
 

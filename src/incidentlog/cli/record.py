@@ -278,13 +278,11 @@ def list_(
     period: PeriodOption = None,
     from_: FromOption = None,
     to: ToOption = None,
-    store: Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")] = None,
-    agent: Annotated[str | None, typer.Option("--agent", "-a", help="Only this agent.")] = None,
-    customer: Annotated[
-        str | None, typer.Option("--customer", "-c", help="Only this customer (name or contact).")
-    ] = None,
-    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Only this reason.")] = None,
-    open_only: Annotated[bool, typer.Option("--open", help="Only incidents still open.")] = False,
+    store: common.StoreFilter = None,
+    agent: common.AgentFilter = None,
+    customer: common.CustomerFilter = None,
+    reason: common.ReasonFilter = None,
+    open_only: common.OpenFilter = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
 ) -> None:

@@ -196,8 +196,11 @@ def test_rename_onto_another_existing_name_is_refused_suggesting_merge(cli: Cli,
 @pytest.mark.parametrize("group", ["stores", "agents", "reasons"])
 def test_unknown_names_are_refused(cli: Cli, group: str) -> None:
     cli.add("Ann")
-    assert "No " in cli.fails(group, "rename", "Nowhere", "Somewhere", code=1).stderr
-    assert "No " in cli.fails(group, "merge", "Nowhere", "Elsewhere", code=1).stderr
+    kind = group[:-1]
+    assert (
+        f'No {kind} named "Nowhere".' in cli.fails(group, "rename", "Nowhere", "X", code=1).stderr
+    )
+    assert f'No {kind} named "Nowhere".' in cli.fails(group, "merge", "Nowhere", "Y", code=1).stderr
     assert "cannot be empty" in cli.fails(group, "rename", " ", "x", code=2).stderr
 
 

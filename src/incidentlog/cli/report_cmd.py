@@ -539,22 +539,81 @@ def training_time(
     store: Annotated[
         str | None, typer.Option("--store", "-s", help="Only sessions given at this store.")
     ] = None,
+    by_month: Annotated[
+        bool,
+        typer.Option(
+            "--by-month",
+            help="Role-play minutes month by month (CSV and JSON: every kind, each month).",
+        ),
+    ] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Training minutes per agent: role-play per month, and new material against review.
+    Agents without training are listed with zeros.
 
-    Example: incidentlog report training-time --period 2026-Q1
+    Example: incidentlog report training-time --period 2026-Q1 --by-month
     """
+    from incidentlog.charts import month_label
     from incidentlog.render import Column, check_format, render
+    from incidentlog.reports.training_time import (
+        csv_keys,
+        flat,
+        period_months,
+        training_time_totals,
+    )
     from incidentlog.reports.training_time import training_time as minutes_by_agent
-    from incidentlog.reports.training_time import training_time_totals
 
     fmt = check_format(fmt)
     chosen = _period(period, from_, to)
+    shown_months = period_months(chosen) if by_month else None
     with _reading() as conn:
-        rows = minutes_by_agent(conn, period=chosen, store=store)
-    totals = training_time_totals(rows, chosen)
+        rows = minutes_by_agent(conn, period=chosen, store=store, months=shown_months)
+    totals = training_time_totals(rows, chosen, shown_months)
     months = chosen.months_spanned()
+    title = f"Training time per agent · {chosen.label}" + (f" · {store}" if store else "")
+    extra: dict[str, Any] = {"totals": totals}
+    if shown_months is not None:
+        extra["months"] = shown_months
+    document = _document("training-time", chosen, None, rows, **extra)
+    if fmt == "csv":
+        render([flat(r, shown_months) for r in rows], [], fmt, csv_keys=csv_keys(shown_months))
+        return
+    if shown_months is not None:
+        years = {m[:4] for m in shown_months}
+
+        def month_cell(month: str) -> Any:
+            return lambda _v, r: f"{r['months'][month]['roleplay_minutes']:,}"
+
+        columns = [Column("agent", "Agent")]
+        for n, month in enumerate(shown_months):
+            with_year = len(years) > 1 and (n == 0 or month.endswith("-01"))
+            columns.append(
+                Column(
+                    f"month_{month}",
+                    month_label(month, with_year=with_year).replace(" ", "\n"),
+                    "right",
+                    show=month_cell(month),
+                )
+            )
+        columns.append(Column("roleplay_minutes", "Total", "right"))
+        notes = ["Role-play minutes in each calendar month."]
+        if chosen.start.day != 1 or (chosen.end + dt.timedelta(days=1)).day != 1:
+            notes.append(
+                f"{chosen.label[:1].upper()}{chosen.label[1:]} starts or ends within a month: "
+                "that month counts only the days inside the period."
+            )
+        footer_by_month = {f"month_{m}": None for m in shown_months}
+        render(
+            rows,
+            columns,
+            fmt,
+            title=title + " · role-play by month",
+            caption=_caption(*notes),
+            document=document,
+            empty=f"No agents yet in {chosen.label}.",
+            footer={**totals, **footer_by_month} if len(rows) > 1 else None,
+        )
+        return
     columns = [
         Column("agent", "Agent"),
         Column("roleplay_minutes", "Role-play min", "right"),
@@ -575,10 +634,10 @@ def training_time(
         rows,
         columns,
         fmt,
-        title=f"Training time per agent · {chosen.label}" + (f" · {store}" if store else ""),
+        title=title,
         caption=caption,
-        document=_document("training-time", chosen, None, rows, totals=totals),
-        empty=f"No training sessions in {chosen.label}.",
+        document=document,
+        empty=f"No agents yet in {chosen.label}.",
         footer=totals if len(rows) > 1 else None,
     )
 

@@ -408,6 +408,7 @@ def reasons(
         title=title + (f" · {store}" if store else ""),
         caption=_caption(worst_line),
         document=_document("reasons", chosen, None, rows, totals=totals),
+        csv_keys=list(totals),
         empty=f"No incidents in {chosen.label}.",
         footer=totals if len(rows) > 1 else None,
     )
@@ -669,6 +670,7 @@ def repeat_customers(
     Example: incidentlog repeat-customers --min-stores 2
     """
     from incidentlog.render import Column, check_format, render
+    from incidentlog.reports.repeat_customers import ROW_KEYS
     from incidentlog.reports.repeat_customers import repeat_customers as find_repeat
 
     fmt = check_format(fmt)
@@ -708,6 +710,7 @@ def repeat_customers(
         title=_repeat_title(min_incidents, min_agents, min_stores) + f" · {chosen.label}",
         caption=caption,
         document=_document("repeat-customers", chosen, None, shown),
+        csv_keys=ROW_KEYS,
         empty="No customer came back in this period.",
     )
 

@@ -165,6 +165,11 @@ def test_without_compare_and_for_one_store(cli: Cli, data: list[Row]) -> None:
         ("North", 8, 4)
     ]
     assert "change" not in doc["rows"][0]
+    assert doc["partial"] is None  # April is over
+    # This month, without a comparison: the document still says it is not over.
+    doc = cli("report", "store", "--format", "json").json()
+    assert doc["partial"] == {"through": "2026-05-15", "days": 15, "of": 31}
+    assert "compare_to_date_incidents" not in doc["rows"][0]
     out = cli("report", "store", "--from", "2026-03-01", "--to", "2026-03-31").stdout
     assert "Incidents per store · March 2026" in out
     assert "is not over" not in out

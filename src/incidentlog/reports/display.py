@@ -148,9 +148,10 @@ def like_for_like_note(period: Period, compare: Period, partial: Partial) -> str
     first = span(to_date.start, to_date.end, year=not same_year)
     days = plural(to_date.days(), "day")
     same = f"the same {days}" if to_date.days() == partial.days else f"its first {days}"
+    if partial.days < partial.of:
+        same += f", as {period.label} is not over"
     return (
-        f"{elapsed} compared with {first} ({same}, as {period.label} is not over); "
-        f"all of {_whole_name(compare, period)} beside."
+        f"{elapsed} compared with {first} ({same}); all of {_whole_name(compare, period)} beside."
     )
 
 

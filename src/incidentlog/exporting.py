@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import json
+import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TextIO
 
 from incidentlog.db import Conn, as_date, as_datetime
-from incidentlog.errors import InvalidInput
+from incidentlog.errors import Conflict, DomainError, InvalidInput
 from incidentlog.importing import INCIDENT_COLUMNS, TRAINING_COLUMNS
 from incidentlog.listing import IncidentFilter, where_clause
 from incidentlog.recording import incident_public
@@ -181,3 +185,92 @@ def check_export_format(fmt: str | None) -> str:
     if fmt not in ("csv", "json"):
         raise InvalidInput(f'Unknown export format "{fmt}". Use csv or json.')
     return fmt
+
+
+# --------------------------------------------------------------------------- the output file
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# The live database's companions: writing over one corrupts the database as surely.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def is_database_file(path: Path) -> bool:
+    """Whether `path` holds an SQLite database (by its header, whatever its name)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def check_output(output: Path, *, live: Path | None, force: bool) -> None:
+    """Refuse an --output that would destroy a database (even with --force), or an existing
+    file without --force."""
+    if live is not None:
+        for suffix in ("", *SQLITE_COMPANIONS):
+            if _same_file(output, live.with_name(live.name + suffix)):
+                raise Conflict(
+                    f"{output} is the database itself; export to another file "
+                    "(`incidentlog db backup FILE` copies the database)."
+                )
+    if is_database_file(output):
+        raise Conflict(
+            f"{output} is a database file; export never writes over one, even with --force."
+        )
+    if output.exists() and not force:
+        raise Conflict(f"{output} exists; pass --force to overwrite it.")
+
+
+def open_private(path: Path) -> TextIO:
+    """A new owner-only text file for writing."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def _write_error(output: Path, exc: OSError) -> DomainError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        problem = "the disk is full"
+    else:
+        problem = (exc.strerror or str(exc)).rstrip(".").lower()
+    return DomainError(f"Cannot write {output}: {problem}; nothing was written.")
+
+
+@contextmanager
+def destination(output: Path, *, live: Path | None, force: bool) -> Iterator[TextIO]:
+    """`output` written whole or not at all: the export goes to a temporary file beside it,
+    renamed over it only once complete, so a full disk or an error leaves no partial file
+    (and an existing file stays as it was)."""
+    output = output.expanduser()
+    check_output(output, live=live, force=force)
+    if output.exists() and not output.is_file():
+        # A device or pipe (/dev/stdout, a FIFO): nothing to rename, written directly.
+        try:
+            with output.open("w", encoding="utf-8", newline="") as direct:
+                yield direct
+        except OSError as exc:
+            raise _write_error(output, exc) from None
+        return
+    partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
+    try:
+        out = open_private(partial)
+    except OSError as exc:
+        raise _write_error(output, exc) from None
+    try:
+        try:
+            try:
+                yield out
+            finally:
+                out.close()  # flushing may be what finds the disk full
+            os.replace(partial, output)
+        except OSError as exc:
+            raise _write_error(output, exc) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

@@ -238,27 +238,10 @@ def _destination(output: Path | None, force: bool) -> Iterator[Any]:
     if output is None:
         yield sys.stdout
         return
-    import os
+    from incidentlog.exporting import destination
 
-    output = output.expanduser()
-    if output.exists() and not force:
-        from incidentlog.errors import Conflict
-
-        raise Conflict(f"{output} exists; pass --force to overwrite it.")
-    partial = output.with_name(output.name + ".partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        from incidentlog.errors import DomainError
-
-        raise DomainError(f"Cannot write {output}: {exc.strerror}.") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            yield out
-        os.replace(partial, output)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with destination(output, live=common.database().path, force=force) as out:
+        yield out
 
 
 @app.command()

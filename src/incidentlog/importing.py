@@ -495,7 +495,9 @@ def _any_moment(column: str, value: Any, now: dt.datetime) -> dt.datetime:
             moment = parse_when(raw, now=now)
         except InvalidInput as exc:
             raise _Bad(column, str(exc)) from None
-    return moment.replace(microsecond=0, tzinfo=None)
+    if moment.tzinfo is not None:  # a UTC offset: the local wall-clock time it was
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment.replace(microsecond=0)
 
 
 # --------------------------------------------------------------------------- rows
@@ -709,7 +711,7 @@ class Importer:
         progress: Progress | None = None,
         now: dt.datetime | None = None,
     ) -> None:
-        from incidentlog.periods import now as current
+        from incidentlog.dates import current
 
         self.conn = conn
         self.sources = list(sources)

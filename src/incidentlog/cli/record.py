@@ -36,12 +36,12 @@ def _when(text: str | None) -> dt.datetime | None:
     return at
 
 
-def _follow_up(text: str | None) -> dt.date | None:
+def _follow_up(text: str | None, at: dt.datetime | None = None) -> dt.date | None:
     if text is None:
         return None
     from incidentlog.dates import parse_follow_up
 
-    return parse_follow_up(text)
+    return parse_follow_up(text, since=at.date() if at else None)
 
 
 def _status_line(incident: dict[str, Any]) -> str:
@@ -195,9 +195,9 @@ def add(
         "agent": agent or defaults.get("agent"),
         "description": description,
         "resolution": resolution,
-        "follow_up": _follow_up(follow_up),
     }
     when = _when(at) or now().replace(microsecond=0)
+    values["follow_up"] = _follow_up(follow_up, when)
     missing = [
         k for k in ("customer", "reason", "resolved", "store", "agent") if values[k] in (None, "")
     ]
@@ -392,7 +392,7 @@ def edit(
             "resolution": resolution,
             "at": _when(at),
             "channel": channel,
-            "follow_up": _follow_up(follow_up),
+            "follow_up": _follow_up(follow_up, _when(at)),
         }.items()
         if v is not None
     }

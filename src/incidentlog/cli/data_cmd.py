@@ -354,7 +354,7 @@ def search(
 
     Example: incidentlog search refund voucher --period this-year
     """
-    from incidentlog.cli.record import incident_columns
+    from incidentlog.cli.record import incident_columns, incident_csv_keys
     from incidentlog.render import Column, check_format, render
     from incidentlog.search import search as find
     from incidentlog.search import snippet, terms
@@ -391,7 +391,14 @@ def search(
         ),
     ]
     title = f'Search "{text}"' + (f" · {chosen.label}" if chosen else "")
-    render(rows, columns, fmt, title=title, empty="No incident mentions that.")
+    render(
+        rows,
+        columns,
+        fmt,
+        title=title,
+        empty="No incident mentions that.",
+        csv_keys=incident_csv_keys("snippet"),
+    )
 
 
 @customers.command("list")

@@ -236,6 +236,18 @@ def add(
     _report_recorded(recorded, quiet=quiet)
 
 
+def incident_csv_keys(*extra: str) -> list[str]:
+    """The CSV columns of a list of incidents, the same whether it has rows or not: the keys
+    of an incident as `show --format json` gives it, then `extra`."""
+    from collections import defaultdict
+
+    from incidentlog.recording import incident_public
+
+    blank: dict[str, Any] = defaultdict(lambda: None, id=0, resolved_on_spot=False)
+    keys = list(incident_public(blank))
+    return keys + [k for k in extra if k not in keys]
+
+
 def incident_columns() -> list[Any]:
     from incidentlog.render import Column
 
@@ -300,7 +312,14 @@ def list_(
             conn, _filter(chosen, store, agent, customer, reason, open_only, limit)
         )
     title = f"Incidents · {chosen.label}" if chosen else "Incidents"
-    render(rows, incident_columns(), fmt, title=title, empty="No incidents match.")
+    render(
+        rows,
+        incident_columns(),
+        fmt,
+        title=title,
+        empty="No incidents match.",
+        csv_keys=incident_csv_keys(),
+    )
 
 
 @app.command()
@@ -483,7 +502,14 @@ def follow_ups(
             style="red",
         ),
     ]
-    render(rows, columns, fmt, title="Open incidents", empty="No open incidents. Well done.")
+    render(
+        rows,
+        columns,
+        fmt,
+        title="Open incidents",
+        empty="No open incidents. Well done.",
+        csv_keys=incident_csv_keys("days_open", "overdue_days"),
+    )
 
 
 @app.command()

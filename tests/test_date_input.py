@@ -56,6 +56,12 @@ def test_an_ambiguous_slash_date_is_refused_naming_both_readings(cli: Cli) -> No
     assert cli("list", "--format", "json").json() == []
 
 
+@pytest.mark.parametrize("option", ["--from", "--to"])
+def test_an_ambiguous_period_bound_names_both_readings(cli: Cli, option: str) -> None:
+    result = cli.fails("list", option, "03/04/2026", code=2)
+    assert "3 April 2026" in result.stderr and "4 March 2026" in result.stderr
+
+
 def test_an_unambiguous_slash_date_needs_no_setting(cli: Cli) -> None:
     incident = cli.add("Ann", at="13/04/2026 10:00")
     assert at_of(cli, incident).startswith("2026-04-13T10:00")

@@ -14,7 +14,14 @@ from datetime import date, datetime, time, timedelta
 from incidentlog import periods
 from incidentlog.errors import InvalidInput
 
-__all__ = ["FUTURE_SLACK", "current", "ensure_not_future", "parse_day", "parse_when"]
+__all__ = [
+    "FUTURE_SLACK",
+    "AmbiguousDate",
+    "current",
+    "ensure_not_future",
+    "parse_day",
+    "parse_when",
+]
 
 FUTURE_SLACK = timedelta(minutes=5)
 """How far past "now" an incident time may be (clock skew between tills)."""
@@ -77,6 +84,10 @@ DATE_ORDERS = ("dmy", "mdy")
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
+
+
+class AmbiguousDate(InvalidInput):
+    """A slash date that reads two ways, with no `date-order` chosen."""
 
 
 class _Bad(Exception):
@@ -147,7 +158,7 @@ def _slash_dates(raw: str, base: datetime) -> str:
     elif order == "mdy":
         chosen = month_first
     elif day_first and month_first and day_first != month_first:
-        raise InvalidInput(
+        raise AmbiguousDate(
             f'The date "{_shown(shown)}" could be {_long(day_first)} (day first) or '
             f"{_long(month_first)} (month first). Write it as {day_first.isoformat()}, or "
             "choose once with `incidentlog config set date-order dmy` (or mdy)."

@@ -1259,7 +1259,8 @@ class Importer:
         file asks for it."""
         conn = self.conn
         conn.run(
-            "UPDATE import_stage SET wanted_id = NULL WHERE wanted_id IN (SELECT id FROM incident)"
+            "UPDATE import_stage SET wanted_id = NULL WHERE wanted_id IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM incident i WHERE i.id = import_stage.wanted_id)"
         )
         conn.run(
             "UPDATE import_stage SET wanted_id = NULL WHERE wanted_id IS NOT NULL AND EXISTS "

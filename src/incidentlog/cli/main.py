@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import sys
 from typing import Annotated, Any
 
@@ -21,7 +22,7 @@ except ImportError:  # pragma: no cover
 from incidentlog import __version__
 from incidentlog.cli import common, config_cmd, data_cmd, db_cmd, record, report_cmd, training_cmd
 from incidentlog.console import error, inert
-from incidentlog.errors import IncidentlogError
+from incidentlog.errors import IncidentlogError, InvalidInput
 
 
 class IncidentlogGroup(TyperGroup):
@@ -183,15 +184,31 @@ def callback(
     ] = False,
 ) -> None:
     """Record dissatisfied-customer incidents and training sessions, and see how they are handled."""
-    common.set_globals(db, today)
     if today is not None:
-        from incidentlog.periods import today as today_fn
-
-        today_fn()  # validates the date now, with a clear message
+        _check_today(today)
+    common.set_globals(db, today)
     if ctx.invoked_subcommand is None:
         from incidentlog.cli.welcome import welcome
 
         welcome()
+
+
+def _check_today(value: str) -> None:
+    """Refuse a bad --today now, blaming --today, and leave INCIDENTLOG_TODAY as it was."""
+    from incidentlog.periods import TODAY_ENV
+    from incidentlog.periods import today as today_fn
+
+    previous = os.environ.get(TODAY_ENV)
+    os.environ[TODAY_ENV] = value
+    try:
+        today_fn()
+    except IncidentlogError as exc:
+        raise InvalidInput(str(exc).replace(TODAY_ENV, "--today")) from None
+    finally:
+        if previous is None:
+            del os.environ[TODAY_ENV]
+        else:
+            os.environ[TODAY_ENV] = previous
 
 
 app.add_typer(record.app)

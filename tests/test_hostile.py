@@ -400,3 +400,42 @@ def test_db_info_honours_the_format(cli: Cli) -> None:
     table = cli("db", "info").stdout
     assert "incidents:" in table and "training sessions: 0" in table
     assert "Unknown format" in cli.fails("db", "info", "--format", "xml", code=2).stderr
+
+
+def test_a_carriage_return_inside_a_line_is_shown_one_ending_a_line_is_not(cli: Cli) -> None:
+    cli.add("Ann Lee", description="paid twice\r\nrefund promised\rNOTHING OWED")
+    shown = cli("show", "1").stdout
+    assert "refund promised\\x0dNOTHING OWED" in shown
+    assert "paid twice\\x0d" not in shown
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--db", "in\x00cidents.db", "list"], "'--db'"),
+        (["--today", "2026\x0005-20", "list"], "'--today'"),
+        (["import", "in\x00cidents.csv"], "'FILE'"),
+        (["export", "--output", "out\x00.csv"], "'--output'"),
+        (["db", "backup", "copy\x00.db"], "'FILE'"),
+    ],
+    ids=["db", "today", "import", "export", "backup"],
+)
+def test_a_nul_in_a_path_or_global_option_is_bad_input(
+    cli: Cli, args: list[str], named: str
+) -> None:
+    """No shell can pass a NUL, but a program calling the CLI can; paths cannot hold one."""
+    line = one_clean_line(cli.fails(*args, code=2))
+    assert named in line and "NUL character" in line and "\\x00" in line, line
+
+
+@pytest.mark.parametrize("bad", ["\x00", NOT_UTF8])
+@pytest.mark.parametrize("source", ["--db", "config set db"])
+def test_a_refused_url_argument_is_echoed_masked(cli: Cli, bad: str, source: str) -> None:
+    url = f"postgresql://till:{PASSWORD}{bad}@db.example/shop"
+    if source == "--db":
+        result = cli.fails("--db", url, "list", code=2)
+    else:
+        result = cli.fails("config", "set", "db", url, code=2)
+    line = one_clean_line(result)
+    assert "till:***@db.example/shop" in line, line
+    assert "pa55" not in line and "w0rd" not in line

@@ -15,11 +15,15 @@ if TYPE_CHECKING:
     from rich.segment import Segment
 
 # What a terminal would obey rather than show: C0 and C1 controls (ESC starts title, clear-screen
-# and hyperlink sequences; CR overwrites a line) except newline and tab, DEL, the Unicode
+# and hyperlink sequences) except newline and tab, DEL, the Unicode
 # bidirectional overrides and isolates that reorder what follows, the line and paragraph
 # separators, and lone surrogates (bytes that were not UTF-8).
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+    "\ud800-\udfff]"
+    # A CR ending a line (CRLF, as in an e-mail message) is harmless; one inside a line
+    # would send the cursor back to overwrite what was shown.
+    "|\r(?!\n)"
 )
 
 

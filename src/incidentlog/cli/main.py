@@ -79,9 +79,9 @@ def _guard_parameters(command: click_core.Command) -> None:
     """Give every option and argument of every command the checks no value may skip.
 
     Done here, once, so that a command added later gets them too: a value that is not valid
-    UTF-8 (the shell passed bytes the locale cannot decode) and a whole number beyond what
-    the database can hold are both refused as bad input naming the option, before the
-    command runs.
+    UTF-8 (the shell passed bytes the locale cannot decode) or holds a NUL, and a whole
+    number beyond what the database can hold, are refused as bad input naming the option,
+    before the command runs.
     """
     for param in command.params:
         if not getattr(param.type, "_incidentlog_guarded", False):
@@ -121,10 +121,17 @@ def _check_text(
     param: click_core.Parameter | None,
     ctx: click_core.Context | None,
 ) -> None:
+    shown = value
+    if "://" in value:  # a database URL (--db, config set db): its password is never shown
+        from incidentlog.db import mask_url
+
+        shown = mask_url(value)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        kind.fail(f'"{inert(value)}" is not valid UTF-8 text.', param, ctx)
+        kind.fail(f'"{inert(shown)}" is not valid UTF-8 text.', param, ctx)
+    if "\x00" in value:  # no real command line holds one; paths and the environment cannot
+        kind.fail(f'"{inert(shown)}" contains a NUL character.', param, ctx)
 
 
 def _too_many_digits(value: str) -> bool:
@@ -199,14 +206,14 @@ def _check_today(value: str) -> None:
     from incidentlog.periods import today as today_fn
 
     previous = os.environ.get(TODAY_ENV)
-    os.environ[TODAY_ENV] = value
+    os.environ[TODAY_ENV] = value  # a NUL, which it could not hold, was refused already
     try:
         today_fn()
     except IncidentlogError as exc:
         raise InvalidInput(str(exc).replace(TODAY_ENV, "--today")) from None
     finally:
         if previous is None:
-            del os.environ[TODAY_ENV]
+            os.environ.pop(TODAY_ENV, None)
         else:
             os.environ[TODAY_ENV] = previous
 

@@ -33,10 +33,9 @@ def info(fmt: common.FormatOption = "table") -> None:
         # One header row and one row of values: the same columns as the JSON keys.
         write_csv([details], list(details))
         return
-    width = max(len(key) for key in details) + 2
     for key, value in details.items():
         label = key.replace("_", " ") + ":"
-        echo(f"{label:<{width}}{value if value is not None else '—'}")
+        echo(f"{label:<17} {value if value is not None else '—'}")
 
 
 @app.command("backup")

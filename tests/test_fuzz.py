@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from incidentlog.dates import parse_day, parse_when
 from incidentlog.errors import InvalidInput
 from incidentlog.periods import parse_period
-from tests.conftest import Sql
+from tests.conftest import TODAY, Sql
 from tests.helpers import Cli, Result
 
 pytestmark = pytest.mark.backends
@@ -517,6 +517,8 @@ def test_every_command_takes_any_arguments(
 ) -> None:
     """Ints up to 2^80, surrogates, control characters, odd dates and periods, anywhere."""
     monkeypatch.chdir(tmp_path)
+    # --today holds for the rest of its process, and every example shares this one
+    monkeypatch.setenv("INCIDENTLOG_TODAY", TODAY)
     if counts(sql)["incident"] == 0:
         cli.add("Ann Lee", resolved=False, at="2026-05-01 10:00", follow_up="2026-05-25")
         cli.add("Bob Stone", reason="late delivery", at="2026-04-03 09:00")

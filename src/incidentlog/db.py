@@ -62,20 +62,59 @@ def default_path() -> Path:
 
 def resolve_location(db: str | None) -> str:
     """--db, then INCIDENTLOG_DB, then the `db` config key, then the user data dir."""
+    source = "--db"
     if db is None or not db.strip():
         db = os.environ.get("INCIDENTLOG_DB") or None
+        source = "INCIDENTLOG_DB"
     if db is None:
         from incidentlog import config
 
         db = config.load().get("db")
+        source = f"the db setting in {config.config_path()}"
     if db is None:
         return "sqlite:///" + str(default_path())
     db = db.strip()
     if "://" in db:
         if db.startswith("postgresql://") or db.startswith("postgres://"):
             db = "postgresql+psycopg://" + db.split("://", 1)[1]
+        check_url(db, source)
         return db
     return "sqlite:///" + str(Path(db).expanduser().absolute())
+
+
+def check_url(url: str, source: str) -> None:
+    """Refuse a PostgreSQL URL that would be misread, before anything tries to connect.
+
+    An un-encoded '@' in a password (or '/' in a user name) makes the rest of it parse as
+    the host or the database name, where a driver's error would print it; a bad port or a
+    list of hosts fails deep inside the driver. Every message shows the URL masked.
+    """
+    if not url.startswith("postgres"):
+        return
+    shown = mask_url(url)
+
+    def bad(problem: str) -> InvalidInput:
+        return InvalidInput(f"The database URL {shown} (from {source}) {problem}")
+
+    # SQLAlchemy reads the user name up to the first ':' or '/', the password up to the
+    # first '@'; anything else in them is fine as typed.
+    userinfo = url.partition("://")[2].rpartition("@")[0]
+    if "@" in userinfo:
+        raise bad("has an '@' in its user name or password: write it percent-encoded, as %40.")
+    if "/" in userinfo.partition(":")[0]:
+        raise bad("has a '/' in its user name: write it percent-encoded, as %2F.")
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+        port = parsed.port
+    except (ArgumentError, ValueError):
+        raise bad("cannot be read; the form is postgresql://USER:PASSWORD@HOST:PORT/DB.") from None
+    if parsed.host and "," in parsed.host:
+        raise bad("names several hosts; give one host.")
+    if port is not None and not 1 <= port <= 65535:
+        raise bad(f"has port {port}; a port is a number from 1 to 65535.")
 
 
 def mask_url(url: str) -> str:

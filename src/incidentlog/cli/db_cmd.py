@@ -19,17 +19,23 @@ def info(fmt: common.FormatOption = "table") -> None:
 
     Example: incidentlog db info
     """
+    import sys
+
     from incidentlog.maintenance import database_info
-    from incidentlog.render import check_format, to_json
+    from incidentlog.render import check_format, to_json, write_csv
 
     fmt = check_format(fmt)
     details = database_info(common.database())
     if fmt == "json":
-        echo(to_json(details))
+        sys.stdout.write(to_json(details) + "\n")
+        return
+    if fmt == "csv":
+        # One header row and one row of values: the same columns as the JSON keys.
+        write_csv([details], list(details))
         return
     for key, value in details.items():
-        label = key.replace("_", " ")
-        echo(f"{label + ':':<18}{value if value is not None else '—'}")
+        label = key.replace("_", " ") + ":"
+        echo(f"{label:<17} {value if value is not None else '—'}")
 
 
 @app.command("backup")

@@ -66,7 +66,9 @@ def _check_key(key: str) -> None:
 
 def _write(data: dict[str, str]) -> None:
     path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from incidentlog.db import make_private_dirs
+
+    make_private_dirs(path.parent)
     # A JSON string literal is a valid TOML basic string for every value we store.
     text = "".join(f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in sorted(data.items()))
     tmp = path.with_name(path.name + ".tmp")

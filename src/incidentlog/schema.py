@@ -39,6 +39,11 @@ def ensure_current(db: Database, conn: Conn) -> None:
             f"{db.describe()} has schema version {revision}, newer than this incidentlog "
             f"knows ({HEAD}); upgrade incidentlog."
         )
+    if getattr(db, "read_only", False):
+        raise DomainError(
+            f"{db.describe()} is read-only and its schema (version {revision or 'none'}) "
+            f"needs an upgrade to {HEAD}: open it once where it can be written."
+        )
     upgrade(db, conn)
 
 

@@ -1,4 +1,4 @@
-"""`incidentlog db info|backup|upgrade`."""
+"""`incidentlog db info|backup|upgrade|outbox`."""
 
 from __future__ import annotations
 
@@ -61,8 +61,40 @@ def upgrade() -> None:
     """
     from incidentlog.maintenance import upgrade_schema
 
-    before, after = upgrade_schema(common.database())
+    # Writes the schema, so like the other writers it creates a database that is not there.
+    db = common.database(create=True)
+    new = not db.exists()
+    before, after = upgrade_schema(db)
+    if new:
+        echo(f"Created a new database at {db.describe()}.", err=True)
     if before == after:
         echo(f"Schema is up to date (version {after}).")
     else:
         echo(f"Upgraded schema from version {before or 'none'} to {after}.")
+
+
+@app.command("outbox")
+def outbox(fmt: common.FormatOption = "table") -> None:
+    """What this till keeps in its outbox, waiting for the database server.
+
+    Example: incidentlog db outbox
+    """
+    from incidentlog.outbox import listing
+    from incidentlog.render import Column, render
+
+    columns = [
+        Column("kept_at", "Kept at", no_wrap=True),
+        Column("kind", "Kind"),
+        Column("what", "Customer / topic"),
+        Column("when", "When"),
+        Column("database", "For"),
+        Column("key", "Key"),
+    ]
+    render(
+        listing(),
+        columns,
+        fmt,
+        title="Outbox",
+        csv_keys=[c.key for c in columns],
+        empty="The outbox is empty: every record has reached the database.",
+    )

@@ -165,6 +165,7 @@ def agents(
             "On the spot,\nlast 6 months",
             show=lambda v, _r: sparkline(v),
             no_wrap=True,
+            drop=1,
         )
     )
     title = f"Resolution on the spot per agent · {chosen.label}"
@@ -284,7 +285,13 @@ def store_report(
             "right",
             show=lambda v, _r: "—" if v is None else f"{v:.2f}",
         ),
-        Column("last_6_months", "Last 6 months", show=lambda v, _r: sparkline(v), no_wrap=True),
+        Column(
+            "last_6_months",
+            "Last 6 months",
+            show=lambda v, _r: sparkline(v),
+            no_wrap=True,
+            drop=1,
+        ),
     ]
     title = f"Incidents per store · {chosen.label}"
     if other is not None:
@@ -669,7 +676,7 @@ def repeat_customers(
 
     Example: incidentlog repeat-customers --min-stores 2
     """
-    from incidentlog.render import Column, check_format, render
+    from incidentlog.render import Column, check_format, email_break, render, short_date
     from incidentlog.reports.repeat_customers import ROW_KEYS
     from incidentlog.reports.repeat_customers import repeat_customers as find_repeat
 
@@ -695,12 +702,14 @@ def repeat_customers(
         )
     columns = [
         Column("customer", "Customer"),
-        Column("contact", "Contact", show=lambda v, _r: v or ""),
+        Column(
+            "contact", "Contact", show=lambda v, _r: v or "", narrow=email_break, under="customer"
+        ),
         Column("incidents", "Incidents", "right"),
         Column("stores", "Stores", "right"),
         Column("agents", "Agents", "right"),
-        Column("first", "First", no_wrap=True),
-        Column("last", "Last", no_wrap=True),
+        Column("first", "First", no_wrap=True, narrow=short_date),
+        Column("last", "Last", no_wrap=True, narrow=short_date),
         Column("reasons", "Reasons"),
     ]
     render(
@@ -751,10 +760,14 @@ def summary(
     with _reading() as conn:
         found = weekly_summary(conn, week=chosen, today=today())
     if fmt == "table":
+        from incidentlog.render import output_width, wrap_lines
+
+        width = output_width()
         lines = d.summary_lines(found, chosen)
-        echo(lines[0], bold=True)
-        for line in lines[1:]:
-            echo(line)
+        for n, line in enumerate(lines):
+            indent = " " * (len(line) - len(line.lstrip()) + 2)
+            for part in wrap_lines(line, width, indent):
+                echo(part, bold=n == 0)
         return
     rows = found.pop("rows")
     columns = [Column(k, k) for k in ("store", "incidents", "resolved_on_spot", "rate")]

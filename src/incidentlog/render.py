@@ -12,7 +12,7 @@ from typing import Any
 
 from incidentlog.errors import InvalidInput
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "html")
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,14 @@ class Column:
     # Last step before giving up on a table: this column's text moves into the cell of
     # the column keyed `under` (a contact goes on a second line under the customer's name).
     under: str | None = None
+    # The value is a series the table draws as a sparkline; HTML draws it as SVG bars.
+    chart: bool = False
 
 
 def check_format(fmt: str | None) -> str:
     fmt = (fmt or "table").lower()
     if fmt not in FORMATS:
-        raise InvalidInput(f'Unknown format "{fmt}". Use table, csv or json.')
+        raise InvalidInput(f'Unknown format "{fmt}". Use table, csv, json or html.')
     return fmt
 
 
@@ -134,7 +136,28 @@ def render(
         keys = list(csv_keys or (rows[0].keys() if rows else [c.key for c in columns]))
         write_csv(rows, keys)
         return
+    if fmt == "html":
+        write_html(rows, columns, title=title, caption=caption, empty=empty, footer=footer)
+        return
     render_table(rows, columns, title=title, caption=caption, empty=empty, footer=footer)
+
+
+def write_html(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    empty: str = "Nothing matches.",
+    footer: dict[str, Any] | None = None,
+) -> None:
+    """The table as one HTML document: the same columns and cells, notes below."""
+    from incidentlog.views import html
+
+    part = html.section(
+        rows, columns, notes=[caption] if caption else [], footer=footer, empty=empty
+    )
+    sys.stdout.write(html.document(title or "incidentlog", [part]))
 
 
 def output_width() -> int:

@@ -166,6 +166,7 @@ def agents(
             show=lambda v, _r: sparkline(v),
             no_wrap=True,
             drop=1,
+            chart=True,
         )
     )
     title = f"Resolution on the spot per agent · {chosen.label}"
@@ -291,6 +292,7 @@ def store_report(
             show=lambda v, _r: sparkline(v),
             no_wrap=True,
             drop=1,
+            chart=True,
         ),
     ]
     title = f"Incidents per store · {chosen.label}"
@@ -460,6 +462,9 @@ def training(
     if len(found) == 1:
         extra["verdict"] = found[0]["verdict"]
     document = _document("training", span, None, rows, **extra)
+    if fmt == "html":
+        _training_html(found)
+        return
     if fmt != "table":
         render(rows, [], fmt, document=document)
         return
@@ -475,7 +480,31 @@ def training(
 
 
 def _training_table(item: dict[str, Any]) -> None:
-    from incidentlog.render import Column, render_table
+    from incidentlog.render import render_table
+
+    columns, title, caption = _training_view(item)
+    render_table(item["rows"], columns, title=title, caption=caption)
+
+
+def _training_html(found: list[dict[str, Any]]) -> None:
+    """Every session's table in one document, cell for cell as the terminal shows them."""
+    import sys
+
+    from incidentlog.views import html
+
+    sections = []
+    for item in found:
+        columns, title, caption = _training_view(item)
+        sections.append(html.section(item["rows"], columns, title=title, notes=[caption]))
+    heading = sections[0]["title"] if len(sections) == 1 else "Training sessions and their effect"
+    if len(sections) == 1:
+        sections[0]["title"] = None
+    sys.stdout.write(html.document(heading, sections))
+
+
+def _training_view(item: dict[str, Any]) -> tuple[list[Any], str, str]:
+    """The training table's columns, title and notes (one spec for the terminal and HTML)."""
+    from incidentlog.render import Column
     from incidentlog.reports import display as d
 
     session = item["session"]
@@ -515,7 +544,7 @@ def _training_table(item: dict[str, Any]) -> None:
         "▲▼ mark a significant change (95% level).\n"
         f"Verdict: {item['verdict']['text']}"
     )
-    render_table(item["rows"], columns, title=title, caption=caption)
+    return columns, title, caption
 
 
 def _training_title(session: dict[str, Any]) -> str:
@@ -749,6 +778,8 @@ def summary(
 
     Example: incidentlog summary --week 2026-W19
     """
+    import sys
+
     from incidentlog.console import echo
     from incidentlog.periods import parse_week, today
     from incidentlog.render import Column, check_format, render
@@ -769,6 +800,9 @@ def summary(
             for part in wrap_lines(line, width, indent):
                 echo(part, bold=n == 0)
         return
+    if fmt == "html":
+        sys.stdout.write(_summary_html(found, chosen))
+        return
     rows = found.pop("rows")
     columns = [Column(k, k) for k in ("store", "incidents", "resolved_on_spot", "rate")]
     render(
@@ -778,6 +812,39 @@ def summary(
         document=_document("summary", chosen, week_before(chosen), rows, **found),
         # The totals line has a store row's shape: the same columns, with rows or without.
         csv_keys=list(found["totals"]),
+    )
+
+
+def summary_columns() -> list[Any]:
+    """The weekly summary's store table (HTML and the mail's HTML part)."""
+    from incidentlog.render import Column
+    from incidentlog.reports import display as d
+
+    return [
+        Column("store", "Store"),
+        Column("incidents", "Incidents", "right", show=lambda v, _r: f"{v:,}"),
+        Column("compare_incidents", "Week before", "right", show=lambda v, _r: f"{v:,}"),
+        Column("change", "Change", "right", show=lambda v, _r: d.signed(v)),
+        Column("rate", "On the spot", "right", show=lambda v, _r: d.pct(v)),
+    ]
+
+
+def _summary_html(found: dict[str, Any], week: Period) -> str:
+    from incidentlog.reports import display as d
+    from incidentlog.views import html
+
+    table = html.section(
+        found["rows"],
+        summary_columns(),
+        title="Stores",
+        footer=found["totals"] if len(found["rows"]) > 1 else None,
+        empty="No incidents this week.",
+    )
+    return html.document(
+        d.summary_heading(week),
+        [table],
+        lines=[d.summary_intro(found)],
+        after=d.summary_after(found),
     )
 
 

@@ -771,27 +771,62 @@ def summary(
             "--week", "-w", help="The week: 2026-W19, last-week, a date in it (default: last week)."
         ),
     ] = None,
-    fmt: FormatOption = "table",
+    to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--to", help="Recipient of --format email (repeat for more); implies --format email."
+        ),
+    ] = None,
+    sender: Annotated[
+        str | None, typer.Option("--from", help="Sender of --format email (default: user@host).")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: table, csv, json, html, or email (a message for sendmail -t).",
+            metavar="table|csv|json|html|email",
+        ),
+    ] = "table",
 ) -> None:
     """The weekly summary for managers and cron: incidents per store, top reasons, overdue
     follow-ups and returning customers (plain text when piped).
 
     Example: incidentlog summary --week 2026-W19
+    Example: incidentlog summary --format email --to manager@example.com | sendmail -t
     """
     import sys
 
     from incidentlog.console import echo
     from incidentlog.periods import parse_week, today
-    from incidentlog.render import Column, check_format, render
+    from incidentlog.render import Column, render, wrap_lines
     from incidentlog.reports import display as d
     from incidentlog.reports.summary import week_before, weekly_summary
 
-    fmt = check_format(fmt)
+    fmt = _summary_format(fmt, to, sender)
     chosen = parse_week(week if week is not None else "last-week")
     with _reading() as conn:
         found = weekly_summary(conn, week=chosen, today=today())
+    if fmt == "email":
+        from incidentlog.mail import message
+
+        plain = "\n".join(
+            part
+            for line in d.summary_lines(found, chosen)
+            for part in wrap_lines(line, MAIL_WIDTH, " " * (len(line) - len(line.lstrip()) + 2))
+        )
+        mail = message(
+            subject=d.summary_heading(chosen),
+            plain=plain + "\n",
+            html=_summary_html(found, chosen),
+            to=to or [],
+            sender=sender,
+        )
+        sys.stdout.write(mail.as_string())
+        return
     if fmt == "table":
-        from incidentlog.render import output_width, wrap_lines
+        from incidentlog.render import output_width
 
         width = output_width()
         lines = d.summary_lines(found, chosen)
@@ -813,6 +848,31 @@ def summary(
         # The totals line has a store row's shape: the same columns, with rows or without.
         csv_keys=list(found["totals"]),
     )
+
+
+# Plain-text mail is read at its traditional width.
+MAIL_WIDTH = 76
+
+
+def _summary_format(fmt: str, to: list[str] | None, sender: str | None) -> str:
+    from incidentlog.errors import InvalidInput
+    from incidentlog.mail import check_address
+    from incidentlog.render import check_format
+
+    fmt = (fmt or "table").lower()
+    if to and fmt == "table":
+        fmt = "email"
+    if fmt != "email":
+        if to or sender:
+            raise InvalidInput("--to and --from go with --format email.")
+        return check_format(fmt)
+    if not to:
+        raise InvalidInput("--format email needs at least one --to ADDRESS.")
+    for address in to:
+        check_address(address, "--to")
+    if sender is not None:
+        check_address(sender, "--from")
+    return fmt
 
 
 def summary_columns() -> list[Any]:

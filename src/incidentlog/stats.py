@@ -88,3 +88,26 @@ def difference_in_differences(
 
 def significant(p_value: float | None) -> bool:
     return p_value is not None and p_value < ALPHA
+
+
+def poisson_cdf(k: int, mean: float) -> float:
+    """P(X <= k) for X ~ Poisson(mean)."""
+    if k < 0:
+        return 0.0
+    if mean <= 0:
+        return 1.0
+    term = math.exp(-mean)
+    total = term
+    for i in range(1, k + 1):
+        term *= mean / i
+        total += term
+    return min(1.0, total)
+
+
+def poisson_upper(mean: float, level: float = 0.99) -> int:
+    """The smallest k with P(X <= k) >= level for X ~ Poisson(mean): a count above it has
+    less than a (1 - level) chance of happening by chance alone."""
+    k = 0
+    while poisson_cdf(k, mean) < level:
+        k += 1
+    return k

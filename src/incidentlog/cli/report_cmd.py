@@ -886,6 +886,7 @@ def summary_columns() -> list[Any]:
         Column("compare_incidents", "Week before", "right", show=lambda v, _r: f"{v:,}"),
         Column("change", "Change", "right", show=lambda v, _r: d.signed(v)),
         Column("rate", "On the spot", "right", show=lambda v, _r: d.pct(v)),
+        Column("weekly", "Last 9 weeks", chart=True),
     ]
 
 
@@ -904,6 +905,7 @@ def _summary_html(found: dict[str, Any], week: Period) -> str:
         d.summary_heading(week),
         [table],
         lines=[d.summary_intro(found)],
+        alerts=[d.alert_text(a) for a in found["alerts"]],
         after=d.summary_after(found),
     )
 

@@ -203,9 +203,28 @@ def summary_after(summary: dict[str, Any]) -> list[str]:
     ]
 
 
+def alert_text(alert: dict[str, Any]) -> str:
+    """ "Harbour Street: 19 incidents this week; about 8 expected from its last 8 weeks." """
+    if alert["kind"] == "store-spike":
+        return (
+            f"{alert['store']}: {alert['incidents']:,} incidents this week; about "
+            f"{alert['expected']:.0f} expected from its last 8 weeks."
+        )
+    where = (
+        f"at {alert['week_stores']} stores this week"
+        if alert["week_stores"] >= 2
+        else f"at {plural(alert['stores'], 'store')}"
+    )
+    return (
+        f"{alert['customer']}: {alert['incidents']:,} incidents in {alert['days']} days, {where}."
+    )
+
+
 def summary_lines(summary: dict[str, Any], week: Period) -> list[str]:
     """The weekly summary as plain text lines (the layout cron mails)."""
-    lines = [summary_heading(week), summary_intro(summary)]
+    lines = [summary_heading(week)]
+    lines += [f"Alert: {alert_text(a)}" for a in summary.get("alerts", [])]
+    lines.append(summary_intro(summary))
     rows = summary["rows"]
     width = max((len(r["store"]) for r in rows), default=0)
     count_width = max((len(f"{r['incidents']:,}") for r in rows), default=1)

@@ -110,3 +110,10 @@ def test_a_quiet_week_has_no_alerts(cli: Cli) -> None:
 def test_poisson_bound(mean: float, bound: int) -> None:
     assert poisson_upper(mean, 0.99) == bound
     assert poisson_cdf(bound, mean) >= 0.99 > poisson_cdf(bound - 1, mean)
+
+
+def test_poisson_bound_of_a_busy_chain_store() -> None:
+    # exp(-2000) underflows; the bound is still near mean + 2.33 standard deviations.
+    bound = poisson_upper(2000.0, 0.99)
+    assert 2090 < bound < 2120
+    assert poisson_cdf(bound, 2000.0) >= 0.99 > poisson_cdf(bound - 1, 2000.0)

@@ -12,7 +12,7 @@ from typing import Any
 
 from incidentlog.errors import InvalidInput
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "html")
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,22 @@ class Column:
     # True when `show` returns Rich markup (with any user text in it escaped); otherwise
     # every cell is shown literally, so a customer called "[/]" cannot break the table.
     markup: bool = False
+    # When the table is too wide for the screen: columns with a `drop` rank are left out
+    # first (1 before 2 ...), then `narrow` (a shorter form of the same value, e.g.
+    # "19 May" for a date) is shown instead, then `no_wrap` cells may break at spaces.
+    drop: int = 0
+    narrow: Callable[[Any, dict[str, Any]], str] | None = None
+    # Last step before giving up on a table: this column's text moves into the cell of
+    # the column keyed `under` (a contact goes on a second line under the customer's name).
+    under: str | None = None
+    # The value is a series the table draws as a sparkline; HTML draws it as SVG bars.
+    chart: bool = False
 
 
 def check_format(fmt: str | None) -> str:
     fmt = (fmt or "table").lower()
     if fmt not in FORMATS:
-        raise InvalidInput(f'Unknown format "{fmt}". Use table, csv or json.')
+        raise InvalidInput(f'Unknown format "{fmt}". Use table, csv, json or html.')
     return fmt
 
 
@@ -70,6 +80,33 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def short_date(value: Any, _row: Any = None) -> str:
+    """ "19 May" (this year) or "7 Dec 2024": a date that fits a narrow column, never cut.
+    Takes an ISO date or date-time text; a time stays beside it ("19 May 16:19")."""
+    if not value:
+        return "—"
+    text = str(value).replace("T", " ")
+    try:
+        day = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    from incidentlog.periods import today
+
+    shown = f"{day.day} {_MONTHS[day.month - 1]}"
+    if day.year != today().year:
+        shown += f" {day.year}"
+    time = text[11:16]
+    return f"{shown} {time}" if time else shown
+
+
+def email_break(value: Any, _row: Any = None) -> str:
+    """A contact that may break before its "@" in a narrow column."""
+    return str(value or "").replace("@", "\n@")
+
+
 def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: Any = None) -> None:
     writer = csv.writer(out or sys.stdout, lineterminator="\n")
     writer.writerow(keys)
@@ -99,7 +136,57 @@ def render(
         keys = list(csv_keys or (rows[0].keys() if rows else [c.key for c in columns]))
         write_csv(rows, keys)
         return
+    if fmt == "html":
+        write_html(rows, columns, title=title, caption=caption, empty=empty, footer=footer)
+        return
     render_table(rows, columns, title=title, caption=caption, empty=empty, footer=footer)
+
+
+def write_html(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    empty: str = "Nothing matches.",
+    footer: dict[str, Any] | None = None,
+) -> None:
+    """The table as one HTML document: the same columns and cells, notes below."""
+    from incidentlog.views import html
+
+    part = html.section(
+        rows, columns, notes=[caption] if caption else [], footer=footer, empty=empty
+    )
+    sys.stdout.write(html.document(title or "incidentlog", [part]))
+
+
+def output_width() -> int:
+    """The width output must fit: the terminal's, else COLUMNS, else 80."""
+    import os
+    import shutil
+
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    try:
+        return max(20, int(os.environ.get("COLUMNS") or 80))
+    except ValueError:
+        return 80
+
+
+def wrap_lines(text: str, width: int, indent: str = "") -> list[str]:
+    """Notes and verdicts wrapped at word boundaries (a word is never cut)."""
+    import textwrap
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += textwrap.wrap(
+            paragraph,
+            width=width,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [""]
+    return lines
 
 
 def render_table(
@@ -111,50 +198,237 @@ def render_table(
     empty: str = "Nothing matches.",
     footer: dict[str, Any] | None = None,
 ) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     from incidentlog.console import stdout_console
 
-    console = stdout_console()
+    width = output_width()
+    console = stdout_console(width=width)
+
+    def say(text: str, style: str | None = None) -> None:
+        for line in wrap_lines(text, width):
+            console.print(Text(line, style=style or ""), soft_wrap=True)
+
+    if title:
+        say(title, "bold")
     if not rows:
-        if title:
-            console.print(Text(title, style="bold"))
-        console.print(Text(empty))
+        say(empty)
         return
+    table = fit_table(rows, columns, footer, width)
+    if table is None:
+        _print_records(rows, columns, footer, width, say)
+    else:
+        console.print(table)
+    if caption:
+        say(caption)
+
+
+def _cells(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    footer: dict[str, Any] | None,
+    narrow: bool,
+) -> list[list[str]]:
+    """Each column's shown texts: header, rows, then the footer when there is one."""
+    out = []
+    for col in columns:
+        show = col.narrow if narrow and col.narrow else col.show
+        texts = [col.header]
+        for row in rows:
+            value = row.get(col.key)
+            texts.append(str(show(value, row) if show else show_value(value)))
+        if footer is not None:
+            value = footer.get(col.key)
+            texts.append(
+                ""
+                if col.key not in footer
+                else str(show(value, footer) if show else show_value(value))
+            )
+        out.append(texts)
+    return out
+
+
+def _plain(text: str, markup: bool) -> str:
+    if not markup:
+        return text
+    from rich.text import Text
+
+    return Text.from_markup(text).plain
+
+
+def _measure(texts: list[str], no_wrap: bool, markup: bool) -> tuple[int, int]:
+    """(narrowest width without cutting a word, width on one line) of a column."""
+    from rich.cells import cell_len
+
+    low = high = 1
+    for i, text in enumerate(texts):
+        plain = _plain(text, markup and i > 0)
+        for line in plain.split("\n"):
+            high = max(high, cell_len(line))
+            # A header always wraps at its spaces; a no-wrap cell only when allowed to.
+            words = [line] if no_wrap and i > 0 else line.split()
+            low = max(low, *(cell_len(w) for w in words), 1)
+    return low, high
+
+
+def fit_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    footer: dict[str, Any] | None,
+    width: int,
+) -> Any:
+    """A Rich table no wider than `width` in which no number, date or name is cut, or None
+    when even its narrowest form is too wide (the caller then prints one block per row).
+
+    Steps, each taken only when the table is still too wide: leave out the columns that
+    can go (sparklines), show the shorter forms (dates as "19 May"), let no-wrap cells
+    break at their spaces (an interval goes under its rate), then move `under` columns
+    into their hosts' cells."""
+    dropped = sorted({c.drop for c in columns if c.drop})
+    stages: list[tuple[list[Column], bool, bool]] = [(list(columns), False, False)]
+    for rank in dropped:
+        kept = [c for c in stages[-1][0] if not c.drop or c.drop > rank]
+        stages.append((kept, False, False))
+    kept = stages[-1][0]
+    stages += [(kept, False, True), (kept, True, True)]
+    if any(c.under for c in kept):
+        stages.append((_merged(kept), True, True))
+    for kept, wrap, narrow in stages:
+        texts = _cells(rows, kept, footer, narrow)
+        sizes = [
+            _measure(t, c.no_wrap and not wrap, c.markup) for t, c in zip(texts, kept, strict=True)
+        ]
+        # One space of padding each side of a cell and one between columns, no outer edge.
+        overhead = 3 * len(kept) - 1
+        if sum(low for low, _ in sizes) + overhead > width:
+            continue
+        widths = _share(sizes, width - overhead)
+        return _build(rows, kept, footer, narrow, widths, wrap)
+    return None
+
+
+def _merged(columns: list[Column]) -> list[Column]:
+    """The columns with every `under` column folded into its host's cell."""
+    from dataclasses import replace
+
+    moved = {c.under: c for c in columns if c.under}
+    out = []
+    for col in columns:
+        if col.under:
+            continue
+        guest = moved.get(col.key)
+        if guest is None:
+            out.append(col)
+            continue
+
+        def both(value: Any, row: dict[str, Any], host: Column = col, guest: Column = guest) -> str:
+            first = _shown(host, row, True)
+            second = _shown(guest, row, True)
+            return f"{first}\n{second}" if second else first
+
+        out.append(replace(col, header=f"{col.header}\n{guest.header}", show=both, narrow=None))
+    return out
+
+
+def _shown(col: Column, row: dict[str, Any], narrow: bool) -> str:
+    show = show_for(col, narrow)
+    value = row.get(col.key)
+    return str(show(value, row) if show else show_value(value))
+
+
+def _share(sizes: list[tuple[int, int]], room: int) -> list[int]:
+    """Column widths: every column its narrowest, then the room left handed out to the
+    columns that would wrap, the least wanting first so that most of them fit whole."""
+    widths = [low for low, _ in sizes]
+    spare = room - sum(widths)
+    for i in sorted(range(len(sizes)), key=lambda i: sizes[i][1] - sizes[i][0]):
+        give = min(spare, sizes[i][1] - widths[i])
+        widths[i] += give
+        spare -= give
+    return widths
+
+
+def _build(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    footer: dict[str, Any] | None,
+    narrow: bool,
+    widths: list[int],
+    wrap: bool,
+) -> Any:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
-        title=Text(title) if title else None,
-        caption=Text(caption) if caption else None,
         box=box.SIMPLE_HEAD,
-        title_justify="left",
-        caption_justify="left",
+        show_edge=False,
         show_footer=footer is not None,
         header_style="bold",
     )
-    for col in columns:
+    for col, size in zip(columns, widths, strict=True):
+        show = col.narrow if narrow and col.narrow else col.show
         foot = ""
         if footer is not None and col.key in footer:
             value = footer[col.key]
-            foot = col.show(value, footer) if col.show else show_value(value)
+            foot = show(value, footer) if show else show_value(value)
+        # A header breaks at its spaces even in a column whose cells do not.
+        header = "\n".join(
+            line for part in col.header.split("\n") for line in wrap_lines(part, size)
+        )
         table.add_column(
-            col.header,
-            justify=col.justify,
+            header,
+            justify=col.justify,  # type: ignore[arg-type]
             style=col.style,
-            no_wrap=col.no_wrap,
-            footer=foot,
+            no_wrap=col.no_wrap and not wrap,
+            overflow="fold",
+            width=size,
+            footer=_as_text(foot, col.markup),
         )
     for row in rows:
-        table.add_row(*[_cell(c, row) for c in columns])
-    console.print(table)
+        table.add_row(*[_cell(c, row, show_for(c, narrow)) for c in columns])
+    return table
 
 
-def _cell(column: Column, row: dict[str, Any]) -> Any:
+def show_for(col: Column, narrow: bool) -> Callable[[Any, dict[str, Any]], str] | None:
+    return col.narrow if narrow and col.narrow else col.show
+
+
+def _as_text(shown: Any, markup: bool) -> Any:
     from rich.text import Text
 
     from incidentlog.console import inert
 
-    value = row.get(column.key)
-    shown = column.show(value, row) if column.show else show_value(value)
     # Made inert before Rich measures the cell, so a row with an escape still lines up.
-    return shown if column.markup or not isinstance(shown, str) else Text(inert(shown))
+    return shown if markup or not isinstance(shown, str) else Text(inert(shown))
+
+
+def _print_records(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    footer: dict[str, Any] | None,
+    width: int,
+    say: Callable[[str], None],
+) -> None:
+    """Too narrow for any table: each row as a block of "Header: value" lines."""
+    from incidentlog.console import inert
+
+    shown = list(rows) + ([footer] if footer is not None else [])
+    for row in shown:
+        say("")
+        for col in columns:
+            show = col.narrow or col.show
+            if row is footer and col.key not in footer:
+                continue
+            value = row.get(col.key)
+            text = _plain(str(show(value, row) if show else show_value(value)), col.markup)
+            text = text if col.markup else inert(text)
+            header = " ".join(col.header.split())
+            for line in wrap_lines(f"{header}: {text}", width, "    "):
+                say(line)
+
+
+def _cell(column: Column, row: dict[str, Any], show: Any = None) -> Any:
+    value = row.get(column.key)
+    show = show or column.show
+    shown = show(value, row) if show else show_value(value)
+    return _as_text(shown, column.markup)

@@ -88,3 +88,40 @@ def difference_in_differences(
 
 def significant(p_value: float | None) -> bool:
     return p_value is not None and p_value < ALPHA
+
+
+def _poisson_start(mean: float) -> int:
+    """Where the Poisson(mean) sums may start: the mass below is under 1e-30. Summing in
+    log space from here keeps a busy store's mean of thousands from underflowing exp()."""
+    return max(0, int(mean - 12 * math.sqrt(mean) - 10))
+
+
+def poisson_cdf(k: int, mean: float) -> float:
+    """P(X <= k) for X ~ Poisson(mean)."""
+    if k < 0:
+        return 0.0
+    if mean <= 0:
+        return 1.0
+    j = _poisson_start(mean)
+    log_pmf = -mean + j * math.log(mean) - math.lgamma(j + 1)
+    total = 0.0
+    while j <= k:
+        total += math.exp(log_pmf)
+        j += 1
+        log_pmf += math.log(mean) - math.log(j)
+    return min(1.0, total)
+
+
+def poisson_upper(mean: float, level: float = 0.99) -> int:
+    """The smallest k with P(X <= k) >= level for X ~ Poisson(mean): a count above it has
+    less than a (1 - level) chance of happening by chance alone."""
+    if mean <= 0:
+        return 0
+    k = _poisson_start(mean)
+    log_pmf = -mean + k * math.log(mean) - math.lgamma(k + 1)
+    total = math.exp(log_pmf)
+    while total < level:
+        k += 1
+        log_pmf += math.log(mean) - math.log(k)
+        total += math.exp(log_pmf)
+    return k

@@ -27,7 +27,10 @@ STATE = State()
 FormatOption = Annotated[
     str,
     typer.Option(
-        "--format", "-f", help="Output format: table, csv or json.", metavar="table|csv|json"
+        "--format",
+        "-f",
+        help="Output format: table, csv, json or html (one self-contained page).",
+        metavar="table|csv|json|html",
     ),
 ]
 PeriodOption = Annotated[

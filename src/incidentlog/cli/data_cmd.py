@@ -418,7 +418,7 @@ def customers_list(
     Example: incidentlog customers list --period this-year
     """
     from incidentlog.customers import list_customers
-    from incidentlog.render import Column, check_format, render
+    from incidentlog.render import Column, check_format, email_break, render, short_date
 
     fmt = check_format(fmt)
     chosen = common.period(period, from_, to, default=None)
@@ -432,12 +432,12 @@ def customers_list(
     columns = [
         Column("id", "#", "right"),
         Column("name", "Customer"),
-        Column("contact", "Contact", show=lambda v, _r: v or ""),
+        Column("contact", "Contact", show=lambda v, _r: v or "", narrow=email_break, under="name"),
         Column("incidents", "Incidents", "right"),
         Column("stores", "Stores", "right"),
         Column("agents", "Agents", "right"),
-        Column("first", "First", show=lambda v, _r: v or "—", no_wrap=True),
-        Column("last", "Last", show=lambda v, _r: v or "—", no_wrap=True),
+        Column("first", "First", show=lambda v, _r: v or "—", no_wrap=True, narrow=short_date),
+        Column("last", "Last", show=lambda v, _r: v or "—", no_wrap=True, narrow=short_date),
     ]
     title = f"Customers · {chosen.label}" if chosen else "Customers"
     render(rows, columns, fmt, title=title, empty="No customers yet.")

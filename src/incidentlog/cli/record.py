@@ -263,11 +263,17 @@ def incident_csv_keys(*extra: str) -> list[str]:
 
 
 def incident_columns() -> list[Any]:
-    from incidentlog.render import Column
+    from incidentlog.render import Column, short_date
 
     return [
         Column("id", "#", "right"),
-        Column("at", "When", show=lambda v, _r: v.replace("T", " ") if v else "", no_wrap=True),
+        Column(
+            "at",
+            "When",
+            show=lambda v, _r: v.replace("T", " ") if v else "",
+            no_wrap=True,
+            narrow=short_date,
+        ),
         Column("customer", "Customer"),
         Column("reason", "Reason"),
         Column("store", "Store"),
@@ -503,7 +509,7 @@ def follow_ups(
     """
     from incidentlog.listing import follow_ups as open_incidents
     from incidentlog.periods import today
-    from incidentlog.render import Column, check_format, render
+    from incidentlog.render import Column, check_format, render, short_date
 
     fmt = check_format(fmt)
     chosen = common.period(period, from_, to, default=None)
@@ -513,7 +519,7 @@ def follow_ups(
         )
     columns = [
         *incident_columns()[:6],
-        Column("follow_up", "Follow up", show=lambda v, _r: v or "—"),
+        Column("follow_up", "Follow up", show=lambda v, _r: v or "—", narrow=short_date),
         Column(
             "overdue_days",
             "Overdue",

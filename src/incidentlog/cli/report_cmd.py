@@ -165,6 +165,8 @@ def agents(
             "On the spot,\nlast 6 months",
             show=lambda v, _r: sparkline(v),
             no_wrap=True,
+            drop=1,
+            chart=True,
         )
     )
     title = f"Resolution on the spot per agent · {chosen.label}"
@@ -284,7 +286,14 @@ def store_report(
             "right",
             show=lambda v, _r: "—" if v is None else f"{v:.2f}",
         ),
-        Column("last_6_months", "Last 6 months", show=lambda v, _r: sparkline(v), no_wrap=True),
+        Column(
+            "last_6_months",
+            "Last 6 months",
+            show=lambda v, _r: sparkline(v),
+            no_wrap=True,
+            drop=1,
+            chart=True,
+        ),
     ]
     title = f"Incidents per store · {chosen.label}"
     if other is not None:
@@ -453,6 +462,9 @@ def training(
     if len(found) == 1:
         extra["verdict"] = found[0]["verdict"]
     document = _document("training", span, None, rows, **extra)
+    if fmt == "html":
+        _training_html(found)
+        return
     if fmt != "table":
         render(rows, [], fmt, document=document)
         return
@@ -468,7 +480,31 @@ def training(
 
 
 def _training_table(item: dict[str, Any]) -> None:
-    from incidentlog.render import Column, render_table
+    from incidentlog.render import render_table
+
+    columns, title, caption = _training_view(item)
+    render_table(item["rows"], columns, title=title, caption=caption)
+
+
+def _training_html(found: list[dict[str, Any]]) -> None:
+    """Every session's table in one document, cell for cell as the terminal shows them."""
+    import sys
+
+    from incidentlog.views import html
+
+    sections = []
+    for item in found:
+        columns, title, caption = _training_view(item)
+        sections.append(html.section(item["rows"], columns, title=title, notes=[caption]))
+    heading = sections[0]["title"] if len(sections) == 1 else "Training sessions and their effect"
+    if len(sections) == 1:
+        sections[0]["title"] = None
+    sys.stdout.write(html.document(heading, sections))
+
+
+def _training_view(item: dict[str, Any]) -> tuple[list[Any], str, str]:
+    """The training table's columns, title and notes (one spec for the terminal and HTML)."""
+    from incidentlog.render import Column
     from incidentlog.reports import display as d
 
     session = item["session"]
@@ -508,7 +544,7 @@ def _training_table(item: dict[str, Any]) -> None:
         "▲▼ mark a significant change (95% level).\n"
         f"Verdict: {item['verdict']['text']}"
     )
-    render_table(item["rows"], columns, title=title, caption=caption)
+    return columns, title, caption
 
 
 def _training_title(session: dict[str, Any]) -> str:
@@ -669,7 +705,7 @@ def repeat_customers(
 
     Example: incidentlog repeat-customers --min-stores 2
     """
-    from incidentlog.render import Column, check_format, render
+    from incidentlog.render import Column, check_format, email_break, render, short_date
     from incidentlog.reports.repeat_customers import ROW_KEYS
     from incidentlog.reports.repeat_customers import repeat_customers as find_repeat
 
@@ -695,12 +731,14 @@ def repeat_customers(
         )
     columns = [
         Column("customer", "Customer"),
-        Column("contact", "Contact", show=lambda v, _r: v or ""),
+        Column(
+            "contact", "Contact", show=lambda v, _r: v or "", narrow=email_break, under="customer"
+        ),
         Column("incidents", "Incidents", "right"),
         Column("stores", "Stores", "right"),
         Column("agents", "Agents", "right"),
-        Column("first", "First", no_wrap=True),
-        Column("last", "Last", no_wrap=True),
+        Column("first", "First", no_wrap=True, narrow=short_date),
+        Column("last", "Last", no_wrap=True, narrow=short_date),
         Column("reasons", "Reasons"),
     ]
     render(
@@ -733,28 +771,72 @@ def summary(
             "--week", "-w", help="The week: 2026-W19, last-week, a date in it (default: last week)."
         ),
     ] = None,
-    fmt: FormatOption = "table",
+    to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--to", help="Recipient of --format email (repeat for more); implies --format email."
+        ),
+    ] = None,
+    sender: Annotated[
+        str | None, typer.Option("--from", help="Sender of --format email (default: user@host).")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: table, csv, json, html, or email (a message for sendmail -t).",
+            metavar="table|csv|json|html|email",
+        ),
+    ] = "table",
 ) -> None:
     """The weekly summary for managers and cron: incidents per store, top reasons, overdue
     follow-ups and returning customers (plain text when piped).
 
     Example: incidentlog summary --week 2026-W19
+    Example: incidentlog summary --format email --to manager@example.com | sendmail -t
     """
+    import sys
+
     from incidentlog.console import echo
     from incidentlog.periods import parse_week, today
-    from incidentlog.render import Column, check_format, render
+    from incidentlog.render import Column, render, wrap_lines
     from incidentlog.reports import display as d
     from incidentlog.reports.summary import week_before, weekly_summary
 
-    fmt = check_format(fmt)
+    fmt = _summary_format(fmt, to, sender)
     chosen = parse_week(week if week is not None else "last-week")
     with _reading() as conn:
         found = weekly_summary(conn, week=chosen, today=today())
+    if fmt == "email":
+        from incidentlog.mail import message
+
+        plain = "\n".join(
+            part
+            for line in d.summary_lines(found, chosen)
+            for part in wrap_lines(line, MAIL_WIDTH, " " * (len(line) - len(line.lstrip()) + 2))
+        )
+        mail = message(
+            subject=d.summary_heading(chosen),
+            plain=plain + "\n",
+            html=_summary_html(found, chosen),
+            to=to or [],
+            sender=sender,
+        )
+        sys.stdout.write(mail.as_string())
+        return
     if fmt == "table":
+        from incidentlog.render import output_width
+
+        width = output_width()
         lines = d.summary_lines(found, chosen)
-        echo(lines[0], bold=True)
-        for line in lines[1:]:
-            echo(line)
+        for n, line in enumerate(lines):
+            indent = " " * (len(line) - len(line.lstrip()) + 2)
+            for part in wrap_lines(line, width, indent):
+                echo(part, bold=n == 0)
+        return
+    if fmt == "html":
+        sys.stdout.write(_summary_html(found, chosen))
         return
     rows = found.pop("rows")
     columns = [Column(k, k) for k in ("store", "incidents", "resolved_on_spot", "rate")]
@@ -765,6 +847,66 @@ def summary(
         document=_document("summary", chosen, week_before(chosen), rows, **found),
         # The totals line has a store row's shape: the same columns, with rows or without.
         csv_keys=list(found["totals"]),
+    )
+
+
+# Plain-text mail is read at its traditional width.
+MAIL_WIDTH = 76
+
+
+def _summary_format(fmt: str, to: list[str] | None, sender: str | None) -> str:
+    from incidentlog.errors import InvalidInput
+    from incidentlog.mail import check_address
+    from incidentlog.render import check_format
+
+    fmt = (fmt or "table").lower()
+    if to and fmt == "table":
+        fmt = "email"
+    if fmt != "email":
+        if to or sender:
+            raise InvalidInput("--to and --from go with --format email.")
+        return check_format(fmt)
+    if not to:
+        raise InvalidInput("--format email needs at least one --to ADDRESS.")
+    for address in to:
+        check_address(address, "--to")
+    if sender is not None:
+        check_address(sender, "--from")
+    return fmt
+
+
+def summary_columns() -> list[Any]:
+    """The weekly summary's store table (HTML and the mail's HTML part)."""
+    from incidentlog.render import Column
+    from incidentlog.reports import display as d
+
+    return [
+        Column("store", "Store"),
+        Column("incidents", "Incidents", "right", show=lambda v, _r: f"{v:,}"),
+        Column("compare_incidents", "Week before", "right", show=lambda v, _r: f"{v:,}"),
+        Column("change", "Change", "right", show=lambda v, _r: d.signed(v)),
+        Column("rate", "On the spot", "right", show=lambda v, _r: d.pct(v)),
+        Column("weekly", "Last 9 weeks", chart=True),
+    ]
+
+
+def _summary_html(found: dict[str, Any], week: Period) -> str:
+    from incidentlog.reports import display as d
+    from incidentlog.views import html
+
+    table = html.section(
+        found["rows"],
+        summary_columns(),
+        title="Stores",
+        footer=found["totals"] if len(found["rows"]) > 1 else None,
+        empty="No incidents this week.",
+    )
+    return html.document(
+        d.summary_heading(week),
+        [table],
+        lines=[d.summary_intro(found)],
+        alerts=[d.alert_text(a) for a in found["alerts"]],
+        after=d.summary_after(found),
     )
 
 

@@ -102,7 +102,7 @@ def list_(
 
     Example: incidentlog training list --period 2026-Q1
     """
-    from incidentlog.render import Column, check_format, render
+    from incidentlog.render import Column, check_format, render, short_date
     from incidentlog.training import list_sessions
 
     fmt = check_format(fmt)
@@ -116,9 +116,9 @@ def list_(
         )
     columns = [
         Column("id", "#", "right"),
-        Column("on", "On", no_wrap=True),
+        Column("on", "On", no_wrap=True, narrow=short_date),
         Column("topic", "Topic"),
-        Column("kind", "Kind"),
+        Column("kind", "Kind", narrow=lambda v, _r: str(v).replace("-", " ")),
         Column("minutes", "Minutes", "right"),
         Column("agents", "Attendees"),
         Column("store", "Store"),

@@ -181,14 +181,50 @@ def plural(n: int, word: str) -> str:
 REPEAT_LISTED = 5
 
 
-def summary_lines(summary: dict[str, Any], week: Period) -> list[str]:
-    """The weekly summary as plain text lines (the layout cron mails)."""
+def summary_heading(week: Period) -> str:
+    return f"incidentlog weekly summary — {week_heading(week)}"
+
+
+def summary_intro(summary: dict[str, Any]) -> str:
     totals = summary["totals"]
-    lines = [f"incidentlog weekly summary — {week_heading(week)}"]
-    lines.append(
+    return (
         f"Incidents: {totals['incidents']:,} (week before: {totals['compare_incidents']:,}, "
         f"{signed(totals['change'])}). Resolved on the spot: {pct(totals['rate'])}."
     )
+
+
+def summary_after(summary: dict[str, Any]) -> list[str]:
+    """The lines under the stores: top reasons, overdue follow-ups, customers back again."""
+    reasons = ", ".join(f"{r['reason']} {r['incidents']:,}" for r in summary["top_reasons"])
+    return [
+        f"Top reasons: {reasons or 'none'}.",
+        _overdue_line(summary),
+        _back_again_line(summary["repeat_customers"]),
+    ]
+
+
+def alert_text(alert: dict[str, Any]) -> str:
+    """ "Harbour Street: 19 incidents this week; about 8 expected from its last 8 weeks." """
+    if alert["kind"] == "store-spike":
+        return (
+            f"{alert['store']}: {alert['incidents']:,} incidents this week; about "
+            f"{alert['expected']:.0f} expected from its last 8 weeks."
+        )
+    where = (
+        f"at {alert['week_stores']} stores this week"
+        if alert["week_stores"] >= 2
+        else f"at {plural(alert['stores'], 'store')}"
+    )
+    return (
+        f"{alert['customer']}: {alert['incidents']:,} incidents in {alert['days']} days, {where}."
+    )
+
+
+def summary_lines(summary: dict[str, Any], week: Period) -> list[str]:
+    """The weekly summary as plain text lines (the layout cron mails)."""
+    lines = [summary_heading(week)]
+    lines += [f"Alert: {alert_text(a)}" for a in summary.get("alerts", [])]
+    lines.append(summary_intro(summary))
     rows = summary["rows"]
     width = max((len(r["store"]) for r in rows), default=0)
     count_width = max((len(f"{r['incidents']:,}") for r in rows), default=1)
@@ -198,11 +234,7 @@ def summary_lines(summary: dict[str, Any], week: Period) -> list[str]:
             f"  {r['store']:<{width}}  {r['incidents']:>{count_width},}  {change:<6}  "
             f"on the spot {pct(r['rate'])}"
         )
-    reasons = ", ".join(f"{r['reason']} {r['incidents']:,}" for r in summary["top_reasons"])
-    lines.append(f"Top reasons: {reasons or 'none'}.")
-    lines.append(_overdue_line(summary))
-    lines.append(_back_again_line(summary["repeat_customers"]))
-    return lines
+    return lines + summary_after(summary)
 
 
 def _overdue_line(summary: dict[str, Any]) -> str:

@@ -8,6 +8,12 @@ from typing import Any
 from sqlalchemy import and_, distinct, false, func, select, union_all
 
 from incidentlog.periods import Period
+from incidentlog.reports.alerts import (
+    SPIKE_WEEKS,
+    escalating_customers,
+    store_spikes,
+    store_weeks,
+)
 from incidentlog.reports.common import (
     AGENT,
     CUSTOMER,
@@ -46,6 +52,11 @@ def weekly_summary(bind: Bind, *, week: Period, today: dt.date) -> dict[str, Any
         top = _top_reasons(conn, week)
         overdue_count, overdue = _overdue(conn, week, as_of)
         back_again = _repeat_customers(conn, week)
+        weeks = store_weeks(conn, week)
+        escalating = escalating_customers(conn, week)
+    for row in rows:
+        # Oldest first, the week itself last: the HTML summary's bars per store.
+        row["weekly"] = weeks.get(row["store"], [0] * (SPIKE_WEEKS + 1))
     totals = summary_row(
         "All stores", sum_keys(rows, ["incidents", "resolved_on_spot", "compare_incidents"])
     )
@@ -57,6 +68,7 @@ def weekly_summary(bind: Bind, *, week: Period, today: dt.date) -> dict[str, Any
         "overdue_follow_ups_count": overdue_count,
         "overdue_as_of": as_of.isoformat(),
         "repeat_customers": back_again,
+        "alerts": store_spikes(weeks) + escalating,
     }
 
 

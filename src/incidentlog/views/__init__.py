@@ -1,0 +1,1 @@
+"""Views of report rows other than the terminal table: the self-contained HTML document."""

@@ -1,0 +1,184 @@
+"""Every report and list fits the width it is given and cuts no number, date or name.
+
+The tables are checked against their own JSON: each count, rate, date and name of every
+JSON row must be found whole in the table printed at 80 and at 120 columns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import Cli
+from tests.views_helpers import LONG_STORE, build_demo_db, check_holds
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_db(tmp_path_factory.mktemp("width") / "demo.db")
+
+
+@pytest.fixture
+def wide(demo_db: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Cli:
+    monkeypatch.setenv("INCIDENTLOG_DB", str(demo_db))
+    return cli
+
+
+def _both(wide: Cli, monkeypatch: pytest.MonkeyPatch, *args: str, **checks: Any) -> None:
+    rows = wide(*args, "--format", "json").json()
+    if isinstance(rows, dict):
+        rows = rows["rows"] + ([rows["totals"]] if isinstance(rows.get("totals"), dict) else [])
+    assert rows, args
+    for width in (80, 120):
+        monkeypatch.setenv("COLUMNS", str(width))
+        check_holds(wide(*args).stdout, rows, width, **checks)
+
+
+@pytest.mark.parametrize("compare", [None, "last-month", "3-months-ago"])
+def test_report_store_fits_80_and_120_columns(
+    wide: Cli, monkeypatch: pytest.MonkeyPatch, compare: str | None
+) -> None:
+    args = ["report", "store", *(["--compare", compare] if compare else [])]
+    counts: tuple[str, ...] = ("incidents",)
+    if compare:
+        counts += ("compare_incidents", "change")
+    _both(wide, monkeypatch, *args, counts=counts, rates=("rate",), names=("store",))
+
+
+@pytest.mark.parametrize("compare", [None, "3-months-ago"])
+def test_report_agents_fits_80_and_120_columns(
+    wide: Cli, monkeypatch: pytest.MonkeyPatch, compare: str | None
+) -> None:
+    args = ["report", "agents", *(["--compare", compare] if compare else [])]
+    counts: tuple[str, ...] = ("incidents", "resolved_on_spot")
+    rates: tuple[str, ...] = ("rate",)
+    if compare:
+        counts += ("compare_incidents",)
+        rates += ("compare_rate",)
+    _both(wide, monkeypatch, *args, counts=counts, rates=rates, names=("agent",))
+
+
+def test_report_reasons_fits(wide: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(
+        wide,
+        monkeypatch,
+        "report",
+        "reasons",
+        "--period",
+        "last-12-months",
+        counts=("incidents",),
+        rates=("rate", "share"),
+        names=("reason",),
+    )
+
+
+def test_report_training_fits(wide: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(
+        wide,
+        monkeypatch,
+        "report",
+        "training",
+        "1",
+        counts=("trained_incidents", "others_incidents"),
+        rates=("trained_rate", "others_rate"),
+        dates=("start", "end"),
+    )
+
+
+@pytest.mark.parametrize("by_month", [False, True])
+def test_report_training_time_fits(
+    wide: Cli, monkeypatch: pytest.MonkeyPatch, by_month: bool
+) -> None:
+    args = ["report", "training-time", "--period", "last-12-months"]
+    if by_month:
+        args.append("--by-month")
+    _both(wide, monkeypatch, *args, counts=("roleplay_minutes",), names=("agent",))
+
+
+def test_repeat_customers_fits(wide: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(
+        wide,
+        monkeypatch,
+        "repeat-customers",
+        "--min-stores",
+        "2",
+        "--limit",
+        "20",
+        counts=("incidents", "stores", "agents"),
+        names=("customer",),
+        dates=("first", "last"),
+    )
+
+
+def test_summary_fits(wide: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(
+        wide,
+        monkeypatch,
+        "summary",
+        counts=("incidents", "change"),
+        rates=("rate",),
+        names=("store",),
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--limit", "30"),
+        ("list", "--store", LONG_STORE),
+        ("follow-ups", "--limit", "30"),
+    ],
+)
+def test_incident_lists_fit(wide: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str]) -> None:
+    _both(
+        wide,
+        monkeypatch,
+        *args,
+        counts=("id",),
+        names=("customer", "reason", "store", "agent"),
+        dates=("at",),
+    )
+
+
+def test_search_fits(wide: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Snippets are excerpts and start or end with "…" by design; ids, names and dates are whole.
+    _both(
+        wide,
+        monkeypatch,
+        "search",
+        "refund",
+        "--limit",
+        "10",
+        counts=("id",),
+        names=("reason", "store"),
+        dates=("at",),
+        cut_ok=True,
+    )
+
+
+def test_customers_list_fits(wide: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(
+        wide,
+        monkeypatch,
+        "customers",
+        "list",
+        counts=("incidents", "stores", "agents"),
+        names=("name", "contact"),
+        dates=("first", "last"),
+    )
+
+
+def test_training_list_fits(wide: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(
+        wide,
+        monkeypatch,
+        "training",
+        "list",
+        "--period",
+        "last-12-months",
+        counts=("id", "minutes"),
+        names=("topic", "agents", "trainer"),
+        dates=("on",),
+    )

@@ -250,7 +250,10 @@ def _cells(
 
 def _plain(text: str, markup: bool) -> str:
     if not markup:
-        return text
+        from incidentlog.console import inert
+
+        # Measured as it will be shown: an escape takes the room of its visible form.
+        return inert(text)
     from rich.text import Text
 
     return Text.from_markup(text).plain
@@ -410,8 +413,6 @@ def _print_records(
     say: Callable[[str], None],
 ) -> None:
     """Too narrow for any table: each row as a block of "Header: value" lines."""
-    from incidentlog.console import inert
-
     shown = list(rows) + ([footer] if footer is not None else [])
     for row in shown:
         say("")
@@ -421,7 +422,6 @@ def _print_records(
                 continue
             value = row.get(col.key)
             text = _plain(str(show(value, row) if show else show_value(value)), col.markup)
-            text = text if col.markup else inert(text)
             header = " ".join(col.header.split())
             for line in wrap_lines(f"{header}: {text}", width, "    "):
                 say(line)

@@ -45,7 +45,7 @@ def _follow_up(text: str | None) -> dt.date | None:
 
 
 def _status_line(incident: dict[str, Any]) -> str:
-    status = incident["status"]
+    status = str(incident["status"])
     if status == "open" and incident.get("follow_up"):
         due = dt.date.fromisoformat(incident["follow_up"])
         status = f"open, follow up {due:%a %-d %b}"
@@ -300,7 +300,21 @@ def list_(
             conn, _filter(chosen, store, agent, customer, reason, open_only, limit)
         )
     title = f"Incidents · {chosen.label}" if chosen else "Incidents"
-    render(rows, incident_columns(), fmt, title=title, empty="No incidents match.")
+    render(
+        rows,
+        incident_columns(),
+        fmt,
+        title=title,
+        empty="No incidents match.",
+        csv_keys=LIST_CSV_KEYS,
+    )
+
+
+# The same columns with or without rows; check-backs are a list, so not a CSV cell.
+LIST_CSV_KEYS = (
+    "id customer contact reason resolved status store agent at description resolution "
+    "channel follow_up resolved_at later_resolution"
+).split()
 
 
 @app.command()
@@ -312,12 +326,12 @@ def show(
 
     Example: incidentlog show 42
     """
-    from incidentlog.recording import get_incident
+    from incidentlog.recording import show_incident
     from incidentlog.render import check_format, render
 
     fmt = check_format(fmt)
     with common.connect() as conn:
-        incident = get_incident(conn, incident_id)
+        incident = show_incident(conn, incident_id)
     if fmt == "table":
         _show_card(incident)
     else:
@@ -338,6 +352,7 @@ def _show_card(incident: dict[str, Any]) -> None:
         ("resolution", "Resolution"),
         ("follow_up", "Follow up"),
         ("resolved_at", "Resolved at"),
+        ("later_resolution", "Resolved with"),
     ]
     echo(f"Incident #{incident['id']}", bold=True)
     for key, label in labels:
@@ -346,6 +361,22 @@ def _show_card(incident: dict[str, Any]) -> None:
             echo(
                 f"  {label + ':':<15}{str(value).replace('T', ' ') if key in ('at', 'resolved_at') else value}"
             )
+    if incident["history"]:
+        echo("  History:")
+    for event in incident["history"]:
+        echo(f"    {_event_line(event)}")
+
+
+EVENT_VERBS = {"resolve": "resolved", "reopen": "reopened", "check": "checked back"}
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    when = str(event["at"]).replace("T", " ")
+    outcome = f" ({event['outcome']})" if event["outcome"] else ""
+    note = f": {event['note']}" if event["note"] else ""
+    return (
+        f"{when}  {EVENT_VERBS.get(event['kind'], event['kind'])}{outcome}{note} — {event['actor']}"
+    )
 
 
 @app.command()
@@ -425,6 +456,30 @@ def resolve(
 
 
 @app.command()
+def reopen(
+    incident_id: Annotated[int, typer.Argument(metavar="ID", help="Incident id.")],
+    note: Annotated[
+        str | None, typer.Option("--note", help="Why it is open again (kept in its history).")
+    ] = None,
+) -> None:
+    """Put an incident resolved later back to open; its resolution stays in its history.
+
+    An incident resolved on the spot cannot be reopened (record the customer's return as a
+    new incident, or correct a wrong record with `edit ID --unresolved`).
+
+    Example: incidentlog reopen 42 --note "refund never arrived"
+    """
+    from incidentlog.periods import now
+    from incidentlog.recording import reopen_incident
+
+    with common.connect() as conn:
+        incident = reopen_incident(conn, incident_id, now(), note or "")
+    echo(
+        f"Reopened incident #{incident['id']} ({incident['customer']}) — {_status_line(incident)}."
+    )
+
+
+@app.command()
 def delete(
     incident_id: Annotated[int, typer.Argument(metavar="ID", help="Incident id.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -433,10 +488,11 @@ def delete(
 
     Example: incidentlog delete 42 --yes
     """
-    from incidentlog.recording import delete_incident, get_incident
+    from incidentlog.recording import delete_incident, get_incident, incident_version
 
     with common.connect() as conn:
         incident = get_incident(conn, incident_id)
+        seen = incident_version(conn, incident_id)
         if not yes:
             if not is_interactive():
                 raise InvalidInput("Pass --yes to delete without a terminal to confirm on.")
@@ -444,7 +500,7 @@ def delete(
                 f"Delete incident #{incident_id} ({incident['customer']}, {incident['reason']}, {incident['at'][:10]})?"
             ):
                 raise typer.Abort()
-        delete_incident(conn, incident_id)
+        delete_incident(conn, incident_id, read_version=seen)
     echo(f"Deleted incident #{incident_id}. (`incidentlog undo` brings it back.)")
 
 

@@ -75,12 +75,12 @@ def _race(tmp_path: Path, steps: list[str]) -> tuple[dict[str, list[int]], list[
     codes: dict[str, list[int]] = {}
     errors: list[str] = []
     for me in ("a", "b"):
-        out = (tmp_path / f"out-{me}").read_text()
-        for verb, incident, code in re.findall(r"^(resolve|reopen) (\d+) (\d+)$", out, re.M):
+        printed = (tmp_path / f"out-{me}").read_text()
+        for verb, incident, code in re.findall(r"^(resolve|reopen) (\d+) (\d+)$", printed, re.M):
             codes.setdefault(f"{verb}:{incident}", []).append(int(code))
-        err = (tmp_path / f"err-{me}").read_text()
-        assert "Traceback" not in err, err
-        errors += [line for line in err.splitlines() if not line.startswith("--")]
+        written = (tmp_path / f"err-{me}").read_text()
+        assert "Traceback" not in written, written
+        errors += [line for line in written.splitlines() if not line.startswith("--")]
     assert all(p.returncode == 0 for p in procs)
     return codes, errors
 

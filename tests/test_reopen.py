@@ -3,6 +3,7 @@ its history kept; upgrading a version-0003 database to the history schema keeps 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -256,3 +257,33 @@ def test_upgrade_from_0003_keeps_every_row_postgres(
         _check_upgraded(cli, url)
     finally:
         postgres_server.drop_database(url)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="export/import columns do not carry later_resolution yet (SPEC: CSV)"
+)
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_import_carries_the_later_resolution(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    incident_id = _open_incident(cli)
+    cli("resolve", str(incident_id), "--resolution", "courier refunded")
+    path = tmp_path / f"all.{fmt}"
+    cli("export", "--format", fmt, "--output", str(path))
+    target = str(tmp_path / "copy.db")
+    cli("--db", target, "import", str(path), "--new-store", "--new-agent")
+    [copied] = cli("--db", target, "list", "--format", "json").json()
+    assert copied["later_resolution"] == "courier refunded"
+    assert copied["resolution"] == "voucher offered, call back Thursday"
+
+
+@pytest.mark.xfail(
+    strict=True, reason="import does not accept list's later_resolution and checks keys yet"
+)
+def test_list_json_imports_as_it_is(cli: Cli, tmp_path: Path) -> None:
+    incident_id = _open_incident(cli)
+    cli("resolve", str(incident_id), "--resolution", "courier refunded")
+    listed = cli("list", "--format", "json").json()
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps(listed))
+    target = str(tmp_path / "copy.db")
+    cli("--db", target, "import", str(path), "--new-store", "--new-agent")
+    assert cli("--db", target, "list", "--format", "json").json() == listed

@@ -93,18 +93,22 @@ def record(
     before: Sequence[tuple[str, dict[str, Any]]] = (),
     touched: Sequence[tuple[str, Sequence[int]]] = (),
     after: Sequence[tuple[str, int, int]] = (),
+    added_rows: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> None:
     """Journal one change. `inserted` lists (table, ids) in the order undo deletes them
     (children first); `before` lists (table, row) in the order undo restores them;
     `touched` lists (table, ids) of other records the change concerns without writing them
     (an incident whose check-back it adds); `after` lists (table, id, version) of the versions
-    the change left, which undo must still find."""
-    payload = {
+    the change left, which undo must still find; `added_rows` names rows without an id
+    (attendance) by their key, for undo to delete."""
+    payload: dict[str, Any] = {
         "inserted": [[table, _compact(ids)] for table, ids in inserted if ids],
         "before": [[table, {k: _jsonable(v) for k, v in row.items()}] for table, row in before],
         "touched": [[table, _compact(ids)] for table, ids in touched if ids],
         "after": [[table, key, version] for table, key, version in after],
     }
+    if added_rows:
+        payload["added_rows"] = [[table, dict(row)] for table, row in added_rows]
     who = actor()
     conn.run(
         "INSERT INTO journal (created_at, actor, command, summary, payload) "
@@ -154,6 +158,8 @@ def undo(conn: Conn) -> dict[str, Any]:
             _restore(conn, table, row)
         for table, ids in payload["inserted"]:
             _delete(conn, table, ids)
+        for table, row in payload.get("added_rows", ()):
+            _delete_row(conn, table, row)
         conn.run("DELETE FROM journal WHERE id = :id", {"id": entry["id"]})
     return entry
 
@@ -186,12 +192,15 @@ def _spans(payload: dict[str, Any]) -> Spans:
 
     for table, ids in [*payload.get("inserted", []), *payload.get("touched", [])]:
         add(table, ids)
-    for table, row in payload.get("before", []):
+    for table, row in [*payload.get("before", []), *payload.get("added_rows", [])]:
         if "id" in row:
             add(table, [row["id"]])
-        for column, parent in (("incident_id", "incident"), ("session_id", "training_session")):
-            if column in row:  # an event or an attendance concerns its incident or session
-                add(parent, [row[column]])
+        if "incident_id" in row:  # an event concerns its incident
+            add("incident", [row["incident_id"]])
+        if "id" not in row:  # an attendance is its session and its agent
+            for column, parent in (("session_id", "training_session"), ("agent_id", "agent")):
+                if column in row:
+                    add(parent, [row[column]])
     for table, key, _version in payload.get("after", []):
         add(table, [key])
     return {table: _merged(spans) for table, spans in found.items()}
@@ -281,6 +290,13 @@ def _delete(conn: Conn, table: str, ids: list[int] | dict[str, int]) -> None:
         names = {f"id{i}": v for i, v in enumerate(chunk)}
         placeholders = ", ".join(f":{n}" for n in names)
         conn.run(f"DELETE FROM {table} WHERE id IN ({placeholders}){unused}", names)
+
+
+def _delete_row(conn: Conn, table: str, row: dict[str, Any]) -> None:
+    _check(table)
+    key_cols = KEYS.get(table, ("id",))
+    where = " AND ".join(f"{c} = :{c}" for c in key_cols)
+    conn.run(f"DELETE FROM {table} WHERE {where}", {c: row[c] for c in key_cols})
 
 
 def _restore(conn: Conn, table: str, row: dict[str, Any]) -> None:

@@ -123,3 +123,17 @@ def test_each_till_undoes_its_own_latest_change(cli: Cli, till: Till) -> None:
     assert "Ann" in cli("undo").stdout
     assert [r["customer"] for r in cli("list", "--format", "json").json()] == ["Bob"]
     assert "Nothing to undo" in cli.fails("undo", code=1).stderr
+
+
+def test_undo_of_an_add_is_refused_after_another_till_renamed_the_store_it_created(
+    cli: Cli, sql: Sql, till: Till
+) -> None:
+    till("jane@till-1")
+    cli.add("Ann", store="harbour street")
+    till("bob@till-2")
+    cli("stores", "rename", "harbour street", "Harbour Street")
+    till("jane@till-1")
+    message = cli.fails("undo", code=1).stderr
+    assert 'stores rename "rename store' in message and "bob@till-2" in message
+    assert sql.scalar("SELECT name FROM store") == "Harbour Street"
+    assert sql.scalar("SELECT COUNT(*) FROM incident") == 1

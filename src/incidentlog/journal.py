@@ -51,7 +51,8 @@ def actor() -> str:
     import getpass
     import socket
 
-    till = " ".join(os.environ.get(TILL_ENV, "").split())
+    # Shown in undo's refusals to other tills: keep it one line of printable text.
+    till = " ".join("".join(c for c in os.environ.get(TILL_ENV, "") if c.isprintable()).split())
     if till:
         return till[:200]
     try:

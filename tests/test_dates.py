@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
 import warnings
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -36,11 +39,6 @@ WHEN = [
     ("2026-05-14t15:30", DT(2026, 5, 14, 15, 30)),
     ("2026-05-14 3pm", DT(2026, 5, 14, 15, 0)),
     ("2026-05-14 at 15:30", DT(2026, 5, 14, 15, 30)),
-    # time zones are dropped, keeping the wall-clock time
-    ("2026-05-14T15:30+02:00", DT(2026, 5, 14, 15, 30)),
-    ("2026-05-14T15:30:00-05:00", DT(2026, 5, 14, 15, 30)),
-    ("2026-05-14T15:30:00Z", DT(2026, 5, 14, 15, 30)),
-    ("2026-05-14 15:30 +0200", DT(2026, 5, 14, 15, 30)),
     # now / today / yesterday / tomorrow, with optional times
     ("now", NOW),
     ("NOW", NOW),
@@ -150,6 +148,64 @@ def test_date_alone_is_never_later_today(text: str, expected: datetime) -> None:
     assert parse_when(text, now=MORNING) == expected
 
 
+@pytest.fixture
+def utc_clock() -> Iterator[None]:
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-05-14T15:30+02:00", DT(2026, 5, 14, 13, 30)),
+        ("2026-05-14T15:30:00-05:00", DT(2026, 5, 14, 20, 30)),
+        ("2026-05-14T15:30:00Z", DT(2026, 5, 14, 15, 30)),
+        ("2026-05-14 15:30 +0200", DT(2026, 5, 14, 13, 30)),
+        ("2026-05-14 15:30 UTC", DT(2026, 5, 14, 15, 30)),
+    ],
+)
+def test_a_utc_offset_is_converted_to_local_time(
+    utc_clock: None, text: str, expected: datetime
+) -> None:
+    assert parse_when(text, now=NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["2026-05-14 15:30 PST", "2026-05-14 15:30 XYZ"])
+def test_an_unknown_zone_name_is_refused(text: str) -> None:
+    with pytest.raises(InvalidInput, match="time zone"):
+        parse_when(text, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("13/04/2026", DT(2026, 4, 13, 12, 0)),
+        ("4/13/2026 15:30", DT(2026, 4, 13, 15, 30)),
+        ("04/04/26", DT(2026, 4, 4, 12, 0)),
+    ],
+)
+def test_a_slash_date_that_reads_one_way_needs_no_setting(text: str, expected: datetime) -> None:
+    assert parse_when(text, now=NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["03/04/2026", "3/4", "yesterday", "12/11/2025 10:00"])
+def test_an_ambiguous_slash_date_is_refused(text: str) -> None:
+    if "/" not in text:
+        parse_when(text, now=NOW)
+        return
+    with pytest.raises(InvalidInput, match=r"day first\) or .* \(month first\)"):
+        parse_when(text, now=NOW)
+
+
 def test_now_microseconds_are_dropped() -> None:
     assert parse_when("now", now=NOW.replace(microsecond=123456)) == NOW
 
@@ -173,7 +229,9 @@ def test_environment_fixes_today(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_dateutil_warnings_are_silenced() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert parse_when("2026-05-14 15:30 XYZ", now=NOW) == DT(2026, 5, 14, 15, 30)
+        assert parse_when("May 14 2026 15:30", now=NOW) == DT(2026, 5, 14, 15, 30)
+        with pytest.raises(InvalidInput):
+            parse_when("2026-05-14 15:30 XYZ", now=NOW)
 
 
 ERROR_HINT = (

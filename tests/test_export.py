@@ -45,7 +45,7 @@ def test_csv_has_the_spec_columns_in_recording_order(cli: Cli) -> None:
     )
     cli("resolve", str(first), "--resolution", "Refund sent", "--at", "2026-05-03 12:00")
     out = cli("export").stdout
-    assert out.splitlines()[0] == SPEC_COLUMNS + ",follow_up,resolved_at"
+    assert out.splitlines()[0] == SPEC_COLUMNS + ",id,follow_up,resolved_at"
     rows = read_csv(out)
     assert [r["customer"] for r in rows] == ["Ann Lee", "Bob"]  # by id, not by time
     assert rows[0] == {
@@ -59,6 +59,7 @@ def test_csv_has_the_spec_columns_in_recording_order(cli: Cli) -> None:
         "resolution": "",
         "contact": "a@x.org",
         "channel": "",
+        "id": "1",
         "follow_up": "",
         "resolved_at": "",
     }
@@ -117,7 +118,7 @@ def test_redact_gives_stable_pseudonyms_and_drops_contacts(cli: Cli) -> None:
     rows = read_csv(cli("export", "--redact").stdout)
     assert [r["customer"] for r in rows] == ["Customer 1", "Customer 2", "Customer 1"]
     assert {r["contact"] for r in rows} == {""}
-    assert rows[0]["description"] == "Customer 1 says [contact] bounced"
+    assert rows[0]["description"] == "Customer 1 says [email] bounced"
     assert rows[1]["resolution"] == "Called Customer 2 back; Bobby was happy"
     again = read_csv(cli("export", "--redact").stdout)
     assert again == rows

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -252,19 +254,28 @@ def test_semicolon_csv_from_a_spreadsheet(cli: Cli, tmp_path: Path) -> None:
     assert (row["customer"], row["resolved"], row["at"]) == ("Zoë Brandt", True, "2026-05-01T12:00")
 
 
-def test_times_with_an_offset_keep_their_wall_clock(cli: Cli, tmp_path: Path) -> None:
-    path = write(
-        tmp_path / "in.csv",
-        HEADER
-        + "Ann,billing,yes,N,J,2026-05-01T10:00:00+02:00,,,,\n"
-        + "Bob,billing,yes,N,J,2026-05-01 11:15+01,,,,\n"
-        + "Cleo,billing,yes,N,J,2026-05-01T12:30Z,,,,\n"
-        + "Dan,billing,yes,N,J,2026-05-01 13:45:10.75,,,,\n",
-    )
-    cli("import", str(path), "--new-store", "--new-agent")
+def test_times_with_an_offset_become_local_time(cli: Cli, tmp_path: Path) -> None:
+    os.environ["TZ"], old = "UTC", os.environ.get("TZ")
+    time.tzset()
+    try:
+        path = write(
+            tmp_path / "in.csv",
+            HEADER
+            + "Ann,billing,yes,N,J,2026-05-01T10:00:00+02:00,,,,\n"
+            + "Bob,billing,yes,N,J,2026-05-01 11:15+01,,,,\n"
+            + "Cleo,billing,yes,N,J,2026-05-01T12:30Z,,,,\n"
+            + "Dan,billing,yes,N,J,2026-05-01 13:45:10.75,,,,\n",
+        )
+        cli("import", str(path), "--new-store", "--new-agent")
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
     assert sorted(r["at"] for r in everything(cli)) == [
-        "2026-05-01T10:00",
-        "2026-05-01T11:15",
+        "2026-05-01T08:00",
+        "2026-05-01T10:15",
         "2026-05-01T12:30",
         "2026-05-01T13:45",
     ]

@@ -94,7 +94,8 @@ def test_one_agent_answers_question_one(cli: Cli, data: list[Row]) -> None:
     assert f"90%  ({round(low * 100)}–{round(high * 100)}%)" in jane
     assert jane.split()[1:3] == ["20", "18"]
     assert "+60 pts ▲" in jane
-    assert "significantly different from February 2026" in out
+    assert "significantly different from 1–20 Feb 2026" in out
+    assert "1–20 May compared with 1–20 Feb (the same 20 days" in out
 
 
 def test_small_changes_are_not_marked(cli: Cli) -> None:
@@ -131,3 +132,79 @@ def test_chart(cli: Cli, data: list[Row]) -> None:
     assert jane.endswith(f"90% ({round(low * 100)}–{round(high * 100)}%) of 20")
     assert "Priya" not in out  # no incidents in May
     assert "100%" in out and "95% interval" in out
+
+
+# Ahmed's April: 2 of 10 on the spot in the first 20 days, 10 of 10 after them; May so far
+# 6 of 10. Against the whole of April (12 of 20) May looks flat; against the same days it is
+# a clear rise.
+AHMED = [
+    *[
+        Row(f"2026-04-{d:02d}", agent="Ahmed", status="spot" if d <= 2 else "open")
+        for d in range(1, 11)
+    ],
+    *[Row(f"2026-04-{d:02d}", agent="Ahmed") for d in range(21, 31)],
+    *[
+        Row(f"2026-05-{d:02d}", agent="Ahmed", status="spot" if d <= 16 else "open")
+        for d in range(11, 21)
+    ],
+]
+
+
+def test_mid_month_rates_are_compared_like_for_like(cli: Cli) -> None:
+    record(AHMED)
+    doc = cli("report", "agents", "--compare", "last-month", "--format", "json").json()
+    assert doc["partial"] == {"through": "2026-05-20", "days": 20, "of": 31}
+    [ahmed] = doc["rows"]
+    assert (ahmed["incidents"], ahmed["resolved_on_spot"]) == (10, 6)
+    assert (ahmed["compare_to_date_incidents"], ahmed["compare_to_date_resolved_on_spot"]) == (
+        10,
+        2,
+    )
+    assert (ahmed["compare_incidents"], ahmed["compare_resolved_on_spot"]) == (20, 12)
+    assert ahmed["rate_change"] == pytest.approx(0.6 - 0.2)
+    assert ahmed["compare_rate"] == 0.6 and ahmed["compare_to_date_rate"] == 0.2
+    assert ahmed["change"] == 0
+    totals = doc["totals"]
+    assert totals["compare_to_date_incidents"] == 10 and totals["rate_change"] == pytest.approx(0.4)
+    out = cli("report", "agents", "--compare", "last-month").stdout
+    header = next(line for line in out.splitlines() if "Agent" in line)
+    assert "1–20 May" in header and "1–20 Apr" in header and "All Apr" in header
+    assert "Rate change" in header
+    line = next(line for line in out.splitlines() if line.strip().startswith("Ahmed"))
+    assert "+40 pts" in line and "20 · 60%" in line
+    assert "1–20 May compared with 1–20 Apr (the same 20 days" in out
+    assert "percentage points (pts)" in out
+
+
+def test_a_finished_month_against_a_whole_month(cli: Cli) -> None:
+    record(AHMED)
+    doc = cli(
+        "--today",
+        "2026-06-02",
+        "report",
+        "agents",
+        "-p",
+        "2026-05",
+        "--compare",
+        "2026-04",
+        "--format",
+        "json",
+    ).json()
+    assert doc["partial"] is None
+    [ahmed] = doc["rows"]
+    assert ahmed["compare_to_date_incidents"] is None
+    assert ahmed["rate_change"] == pytest.approx(0.6 - 0.6)
+    assert ahmed["change"] == 10 - 20
+    out = cli(
+        "--today", "2026-06-02", "report", "agents", "-p", "2026-05", "--compare", "2026-04"
+    ).stdout
+    assert "compared with" not in out and "All Apr" not in out and "±0 pts" in out
+
+
+def test_csv_columns_do_not_depend_on_rows(cli: Cli) -> None:
+    record(AHMED)
+    for nothing, something in (([], []), (["--compare", "2024-12"], ["--compare", "last-month"])):
+        empty = cli("report", "agents", "-p", "2025-01", *nothing, "--format", "csv").stdout
+        full = cli("report", "agents", *something, "--format", "csv").stdout.splitlines()
+        assert len(full) == 2 and empty.splitlines() == full[:1]
+        assert full[1].endswith("0; 0; 0; 0; 12; 6")

@@ -128,3 +128,6 @@ def test_store_filter_and_csv(cli: Cli, data: list[Row]) -> None:
 def test_empty_period(cli: Cli, data: list[Row]) -> None:
     assert "No incidents in June 2026." in cli("report", "reasons", "-p", "2026-06").stdout
     assert cli("report", "reasons", "-p", "2026-06", "--format", "json").json()["rows"] == []
+    empty = cli("report", "reasons", "-p", "2026-06", "--format", "csv").stdout.splitlines()
+    full = cli("report", "reasons", "-p", "2026-Q1", "--format", "csv").stdout.splitlines()
+    assert empty == full[:1]

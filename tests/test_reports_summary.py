@@ -135,3 +135,23 @@ def test_csv_quiet_week_and_bad_week(cli: Cli) -> None:
     record([Row("2026-05-12")])
     assert cli("summary", "--format", "csv").stdout.splitlines()[1].startswith("North,1,1,1.0")
     assert "as a week" in cli.fails("summary", "--week", "2026-05", code=2).stderr
+
+
+def test_csv_columns_do_not_depend_on_rows(cli: Cli) -> None:
+    empty = cli("summary", "--format", "csv").stdout.splitlines()
+    record([Row("2026-05-12")])
+    full = cli("summary", "--format", "csv").stdout.splitlines()
+    assert len(empty) == 1 and len(full) == 2 and empty[0] == full[0]
+    assert full[0].startswith("store,incidents,resolved_on_spot,rate,")
+    assert "compare_incidents" in full[0] and "change" in full[0]
+
+
+def test_a_week_not_over_is_still_compared_with_the_whole_week_before(cli: Cli) -> None:
+    # Today is Wednesday 20 May: this week is 18–24 May; the week before, 11–17 May, whole.
+    record([Row("2026-05-11"), Row("2026-05-17"), Row("2026-05-18"), Row("2026-05-16")])
+    doc = cli("summary", "--week", "this-week", "--format", "json").json()
+    assert doc["period"] == {"start": "2026-05-18", "end": "2026-05-24"}
+    assert doc["compare"] == {"start": "2026-05-11", "end": "2026-05-17"}
+    assert [
+        (r["store"], r["incidents"], r["compare_incidents"], r["change"]) for r in doc["rows"]
+    ] == [("North", 1, 3, -2)]

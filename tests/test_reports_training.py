@@ -108,7 +108,10 @@ def test_verdict_improved_and_how_long(cli: Cli, improved: tuple[int, list[Row]]
     after1 = next(line for line in out.splitlines() if line.strip().startswith("after-1"))
     assert "100%  of 12" in after1 and "▲" in after1 and "+67 pts" in after1
     assert "Verdict: improved — attendees +67 points while other agents moved ±0 (p < 0.01)" in out
-    assert "clear for two months, no longer by after-3 (after-3 is still running)" in out
+    assert (
+        "clear for two months, no longer by after-3: +17 points there (after-3 is still running)"
+        in out
+    )
 
 
 def test_chart(cli: Cli, improved: tuple[int, list[Row]]) -> None:
@@ -184,3 +187,91 @@ def test_bad_input(cli: Cli) -> None:
     cli.fails("report", "training", str(session), "--topic", "x", code=2)
     cli.fails("report", "training", str(session), "--before", "0", code=2)
     cli.fails("report", "training", str(session), "--after", "99", code=2)
+
+
+# Few incidents a month: each month alone is within chance, the three together are not.
+SMALL_MONTHS = [
+    ("2026-01-10", (10, 3), (10, 5)),
+    ("2026-03-10", (5, 4), (6, 3)),
+    ("2026-04-10", (5, 4), (5, 2)),
+    ("2026-05-10", (6, 5), (6, 3)),
+]
+
+
+def test_a_clear_effect_spread_over_small_months_is_pooled(cli: Cli) -> None:
+    record(dataset(SMALL_MONTHS))
+    session = add_training(agents=list(ATTENDEES), on="2026-03-10")
+    doc = cli("report", "training", str(session), "--format", "json").json()
+    after = doc["rows"][1:]
+    assert not any(r["significant"] for r in after)
+    assert [round(r["effect"] * 100) for r in after] == [50, 60, 53]
+    verdict = doc["verdict"]
+    assert verdict["verdict"] == "improved"
+    assert verdict["lasted_until"] == "after-3" and verdict["lasted_months"] == 3
+    pooled = verdict["pooled"]
+    assert pooled["windows"] == ["after-1", "after-2", "after-3"]
+    assert (pooled["trained_incidents"], pooled["others_incidents"]) == (16, 17)
+    # Pooled by hand: attendees 13 of 16 after against 3 of 10 before, others 8 of 17
+    # against 5 of 10.
+    assert pooled["effect"] == pytest.approx((13 / 16 - 3 / 10) - (8 / 17 - 5 / 10))
+    assert pooled["p_value"] < 0.05 and verdict["effect"] == pooled["effect"]
+    text = verdict["text"]
+    assert text.startswith(
+        "improved — over after-1–after-3 taken together the attendees' change differs from "
+        "the other agents' by +54 points (p = 0.044, months pooled)"
+    )
+    assert "after-1 alone (+50 points) is not enough to be sure" in text
+    assert "still clear three months on" in text
+    assert "each have too few incidents alone to be sure (5, 5 and 6 by attendees)" in text
+    assert "no clear change" not in cli("report", "training", str(session)).stdout
+
+
+def test_no_clear_change_says_why(cli: Cli) -> None:
+    small = [("2026-01-10", (6, 2), (6, 3))] + [
+        (start, (4, 3), (4, 2)) for start in ("2026-03-10", "2026-04-10", "2026-05-10")
+    ]
+    record(dataset(small))
+    session = add_training(agents=list(ATTENDEES), on="2026-03-10")
+    verdict = cli("report", "training", str(session), "--format", "json").json()["verdict"]
+    assert verdict["verdict"] == "no clear change"
+    assert verdict["text"] == (
+        "no clear change — the attendees' change differed from the other agents' by +42 in "
+        "after-1, +42 in after-2 and +42 in after-3 points; even pooled (12 incidents by "
+        "attendees, 12 by other agents since the session) that is within what chance explains "
+        f"(p = {verdict['pooled']['p_value']:.2f}); more incidents are needed to tell."
+    )
+
+
+def test_a_small_month_in_between_does_not_end_a_clear_effect(cli: Cli) -> None:
+    cells = [
+        ("2026-01-10", (12, 4), (12, 6)),
+        ("2026-03-10", (12, 12), (12, 6)),
+        ("2026-04-10", (3, 3), (3, 2)),
+        ("2026-05-10", (11, 11), (11, 5)),
+    ]
+    record(dataset(cells))
+    session = add_training(agents=list(ATTENDEES), on="2026-03-10")
+    doc = cli("report", "training", str(session), "--format", "json").json()
+    assert [r["significant"] for r in doc["rows"][1:]] == [True, False, True]
+    verdict = doc["verdict"]
+    assert verdict["verdict"] == "improved" and verdict["lasted_until"] == "after-3"
+    assert (
+        "still clear three months on; after-2 alone has too few incidents to be sure "
+        in (verdict["text"])
+    )
+    assert "(3 by attendees) but points the same way" in verdict["text"]
+    assert verdict["text"].endswith("(after-3 is still running).")
+
+
+def test_missing_evidence_is_named(cli: Cli) -> None:
+    # Only the attendees had incidents after the session, and only in its first month:
+    # there is nothing to compare their change with.
+    record(cell("2026-01-10", ATTENDEES, 6, 2) + cell("2026-01-10", OTHERS, 6, 3))
+    record(cell("2026-03-10", ATTENDEES, 6, 6))
+    session = add_training(agents=list(ATTENDEES), on="2026-03-10")
+    verdict = cli("report", "training", str(session), "--format", "json").json()["verdict"]
+    assert verdict["verdict"] == "not enough data"
+    assert verdict["text"] == (
+        "not enough data — the attendees had none in after-2 and after-3; "
+        "the other agents had none in after-1, after-2 and after-3."
+    )

@@ -13,7 +13,10 @@ KEYS = {
     "store": "default store for `add` and `training add` on this till",
     "agent": "default agent for `add` on this till",
     "db": "database file or URL used when neither --db nor INCIDENTLOG_DB is given",
+    "date-order": "how slash dates such as 03/04/2026 read: dmy or mdy",
 }
+# Keys that take one of a few values.
+CHOICES = {"date-order": ("dmy", "mdy")}
 
 
 def config_path() -> Path:
@@ -46,6 +49,11 @@ def set_value(key: str, value: str) -> None:
     _check_key(key)
     if not value.strip():
         raise InvalidInput(f"A value for {key} cannot be empty; use `config unset {key}`.")
+    choices = CHOICES.get(key)
+    if choices is not None:
+        value = value.strip().lower()
+        if value not in choices:
+            raise InvalidInput(f"{key} must be {' or '.join(choices)}.")
     data = load()
     data[key] = value.strip()
     _write(data)

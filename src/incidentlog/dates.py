@@ -6,6 +6,7 @@ quickly); python-dateutil is imported lazily for the free-form fallback.
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from datetime import date, datetime, time, timedelta
@@ -13,7 +14,14 @@ from datetime import date, datetime, time, timedelta
 from incidentlog import periods
 from incidentlog.errors import InvalidInput
 
-__all__ = ["FUTURE_SLACK", "ensure_not_future", "parse_day", "parse_when"]
+__all__ = [
+    "FUTURE_SLACK",
+    "AmbiguousDate",
+    "current",
+    "ensure_not_future",
+    "parse_day",
+    "parse_when",
+]
 
 FUTURE_SLACK = timedelta(minutes=5)
 """How far past "now" an incident time may be (clock skew between tills)."""
@@ -67,6 +75,19 @@ _RE_TIME = re.compile(
 )
 _RE_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 _RE_ISO_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d", re.ASCII)
+# 03/04/2026, 3/4/26, 03/04 (this year); not part of a longer run of digits or slashes.
+_RE_SLASH_DAY = re.compile(
+    r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])", re.ASCII
+)
+DATE_ORDER_KEY = "date-order"
+DATE_ORDERS = ("dmy", "mdy")
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+class AmbiguousDate(InvalidInput):
+    """A slash date that reads two ways, with no `date-order` chosen."""
 
 
 class _Bad(Exception):
@@ -85,10 +106,76 @@ def _error(text: str, detail: str | None = None) -> InvalidInput:
     return InvalidInput(f'Cannot understand date "{shown}"{reason}. {_EXAMPLES}')
 
 
+def current() -> datetime:
+    """Now, as the naive local date-time to the second. With today pinned (``--today``,
+    ``INCIDENTLOG_TODAY``) it is the end of that day, so that a pinned command gives the
+    same answer at any hour (that day's 18:45 is never "in the future")."""
+    if os.environ.get(periods.TODAY_ENV, "").strip():
+        return datetime.combine(periods.today(), time(23, 59, 59))
+    return periods.now()
+
+
 def _clean_now(now: datetime | None) -> datetime:
     if now is None:
-        return periods.now()
+        return current()
     return now.replace(microsecond=0, tzinfo=None)
+
+
+def _date_order() -> str | None:
+    """`config set date-order dmy|mdy`, or None when not chosen."""
+    from incidentlog import config  # lazily: only slash dates need it
+
+    chosen = config.load().get(DATE_ORDER_KEY)
+    return chosen.lower() if chosen and chosen.lower() in DATE_ORDERS else None
+
+
+def _reading(day: int, month: int, year: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _long(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _slash_dates(raw: str, base: datetime) -> str:
+    """Slash dates rewritten as ISO days, read by the configured date order; without one,
+    a date that reads two ways is refused, naming both."""
+    match = _RE_SLASH_DAY.search(raw)
+    if match is None:
+        return raw
+    a, b = int(match["a"]), int(match["b"])
+    year = base.year
+    if match["y"] is not None:
+        year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+    order = _date_order()
+    day_first, month_first = _reading(a, b, year), _reading(b, a, year)
+    shown = match[0]
+    if order == "dmy":
+        chosen = day_first
+    elif order == "mdy":
+        chosen = month_first
+    elif day_first and month_first and day_first != month_first:
+        raise AmbiguousDate(
+            f'The date "{_shown(shown)}" could be {_long(day_first)} (day first) or '
+            f"{_long(month_first)} (month first). Write it as {day_first.isoformat()}, or "
+            "choose once with `incidentlog config set date-order dmy` (or mdy)."
+        )
+    else:
+        chosen = day_first or month_first
+    if chosen is None:
+        how = f" read {order}" if order else ""
+        raise _error(raw, f"there is no such day{how}")
+    return raw[: match.start()] + chosen.isoformat() + raw[match.end() :]
+
+
+def _local(moment: datetime) -> datetime:
+    """A moment with a UTC offset as the local wall-clock time; a naive one as it is."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment
 
 
 # --------------------------------------------------------------------------- pieces
@@ -216,7 +303,7 @@ def _date_only(day: date, base: datetime) -> datetime:
 
 
 def _iso(raw: str) -> datetime | None:
-    """ISO date-times (``2026-05-14T15:30:00``, with an offset or Z, which is dropped)."""
+    """ISO date-times (``2026-05-14T15:30:00``; with an offset or Z, converted to local)."""
     text = raw.upper()
     if not _RE_ISO_PREFIX.match(text):
         return None
@@ -224,7 +311,7 @@ def _iso(raw: str) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed.replace(tzinfo=None, microsecond=0)
+    return _local(parsed).replace(microsecond=0)
 
 
 def _dateutil(raw: str, base: datetime) -> datetime | None:
@@ -232,15 +319,24 @@ def _dateutil(raw: str, base: datetime) -> datetime | None:
 
     midnight = datetime.combine(base.date(), time(0))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. UnknownTimezoneWarning
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             parsed = parser.parse(raw, dayfirst=False, default=midnight)
             probe = parser.parse(raw, dayfirst=False, default=midnight.replace(hour=12))
     except Exception:  # ParserError, ValueError, OverflowError, and whatever else it raises
         return None
     if not isinstance(parsed, datetime) or not isinstance(probe, datetime):
         return None
-    parsed = parsed.replace(tzinfo=None, microsecond=0)
+    for warning in caught:
+        if issubclass(warning.category, parser.UnknownTimezoneWarning):
+            # "PST" could be several offsets: guessing would store a wrong time.
+            zone = re.search(r"tzname (\S+)", str(warning.message))
+            name = zone[1] if zone else "given"
+            raise _Bad(f"the time zone {_shown(name)} is not known; give an offset such as -08:00")
+    try:
+        parsed = _local(parsed).replace(microsecond=0)
+    except (ValueError, OverflowError):
+        raise _Bad("it is out of range") from None
     if parsed.hour != probe.hour:  # no time was given
         return _date_only(parsed.date(), base)
     return parsed
@@ -250,6 +346,7 @@ def _parse(text: str, base: datetime) -> datetime:
     raw = text.strip()
     if not raw:
         raise InvalidInput(f"The date is empty. {_EXAMPLES}")
+    raw = _slash_dates(raw, base)
     s = " ".join(raw.lower().split())
     try:
         result: datetime | None
@@ -283,8 +380,9 @@ def parse_when(text: str, *, now: datetime | None = None) -> datetime:
 
     Day phrases without a time (``yesterday``, ``2026-05-14``, ``last friday``) mean noon
     that day, or now when that is earlier today. ``N units ago`` keeps the time of day.
-    Time-zone offsets are dropped, keeping the wall-clock time. ``now`` defaults to
-    :func:`incidentlog.periods.now`.
+    Slash dates follow ``config set date-order``; without it one that reads two ways is
+    refused. A time with a UTC offset is converted to local time; an unknown zone name is
+    refused. ``now`` defaults to :func:`current`.
     """
     return _parse(text, _clean_now(now))
 
@@ -294,7 +392,7 @@ def parse_day(text: str, *, today: date | None = None) -> date:
 
     ``tomorrow``, ``next friday`` and ``in 3 days`` name future days.
     """
-    base = periods.now()
+    base = current()
     if today is not None:
         base = datetime.combine(today, base.time())
     return _parse(text, base).date()
@@ -309,9 +407,22 @@ def ensure_not_future(at: datetime, *, now: datetime | None = None) -> None:
         )
 
 
-def parse_follow_up(text: str, *, today: date | None = None) -> date:
-    """A follow-up day: a bare weekday looks forward ("thursday" on a Wednesday is tomorrow)."""
+def parse_follow_up(text: str, *, today: date | None = None, since: date | None = None) -> date:
+    """A follow-up day: a bare weekday looks forward ("thursday" on a Wednesday is tomorrow).
+
+    A day in the past is refused. An incident recorded afterwards (``--at`` an earlier day)
+    may have had a follow-up that is now past: then the day must not be before ``since``,
+    the incident's day."""
     words = text.strip().lower().split()
     if words and words[0] in _WEEKDAYS:
         text = "next " + text.strip()
-    return parse_day(text, today=today)
+    day = parse_day(text, today=today)
+    now = today if today is not None else current().date()
+    earliest = min(since, now) if since is not None else now
+    if day < earliest:
+        if earliest == now:
+            problem = f"is in the past (today is {now.isoformat()})"
+        else:
+            problem = f"is before the incident ({earliest.isoformat()})"
+        raise InvalidInput(f"The follow-up date {day.isoformat()} {problem}.")
+    return day

@@ -38,6 +38,7 @@ INCIDENT_COLUMNS = (
     "resolution",
     "contact",
     "channel",
+    "id",
     "follow_up",
     "resolved_at",
 )
@@ -232,6 +233,8 @@ def _csv_source(path: Path, kind: str | None) -> Source:
                             None,
                             f"{len(values)} values, but the header names {width} columns.",
                         )
+                    if any(v[:1] == "'" for v in values):
+                        values = [_undefused(v) for v in values]
                     yield number, values
             except UnicodeDecodeError:
                 bad = _first_bad_utf8_line(path)
@@ -254,16 +257,99 @@ def _csv_source(path: Path, kind: str | None) -> Source:
     )
 
 
-def _json_source(path: Path, kind: str | None) -> Source:
+class _JsonObject(dict[str, Any]):
+    """A JSON object that remembers a key it met twice (json keeps the last silently)."""
+
+    twice: str | None = None
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    obj = _JsonObject()
+    for key, value in pairs:
+        if key in obj and obj.twice is None:
+            obj.twice = key
+        obj[key] = value
+    return obj
+
+
+# Longer numbers are no count, id or minutes anyone means (and slow to convert).
+MAX_JSON_DIGITS = 30
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_JSON_DIGITS:
+        raise ValueError(f"a number of {len(text.lstrip('-')):,} digits")
+    return int(text)
+
+
+def _json_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a JSON number")
+
+
+def _load_json(path: Path) -> Any:
     name = path.name
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(
+            path.read_text(encoding="utf-8-sig"),
+            object_pairs_hook=_json_object,
+            parse_int=_json_int,
+            parse_constant=_json_constant,
+        )
     except UnicodeDecodeError:
         raise InvalidInput(
             f"{name} line {_first_bad_utf8_line(path)}: the file is not UTF-8 text."
         ) from None
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{name} line {exc.lineno}: malformed JSON ({exc.msg}).") from None
+    except RecursionError:
+        raise InvalidInput(
+            f"{name}: the JSON is nested too deeply; expected an array of flat objects, "
+            "as `export` writes."
+        ) from None
+    except ValueError as exc:  # from the hooks above, or a float out of range
+        raise InvalidInput(f"{name}: cannot read the JSON ({exc}).") from None
+
+
+# What a JSON value must be in each column: text (or null) unless listed here.
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "resolved": (bool, str),
+    "minutes": (int, str),
+    "id": (int, str),
+    "agents": (list, str),
+}
+_JSON_TYPE_NAMES = {
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+    list: "a list",
+    dict: "an object",
+    str: "text",
+}
+
+
+def _check_json_value(column: str, value: Any) -> None:
+    """No silent coercion: 5 or {"x": 1} is not a name."""
+    if value is None:
+        return
+    if column not in INCIDENT_COLUMNS and column not in TRAINING_COLUMNS:
+        return  # derived keys of `list` output, ignored
+    allowed = _JSON_TYPES.get(column, (str,))
+    ok = isinstance(value, allowed) and not (isinstance(value, bool) and bool not in allowed)
+    if column == "resolved" and type(value) is int and value in (0, 1):
+        ok = True
+    if column == "agents" and isinstance(value, list):
+        ok = all(isinstance(v, str) for v in value)
+        if not ok:
+            raise _Bad(column, "must be a list of names (text).")
+    if not ok:
+        found = next(n for t, n in _JSON_TYPE_NAMES.items() if isinstance(value, t))
+        wanted = " or ".join(_JSON_TYPE_NAMES[t] for t in allowed)
+        raise _Bad(column, f"must be {wanted}, not {found}.")
+
+
+def _json_source(path: Path, kind: str | None) -> Source:
+    name = path.name
+    document = _load_json(path)
     if isinstance(document, dict) and isinstance(document.get("rows"), list):
         document = document["rows"]
     if not isinstance(document, list):
@@ -272,6 +358,11 @@ def _json_source(path: Path, kind: str | None) -> Source:
     for number, item in enumerate(document, 1):
         if not isinstance(item, dict):
             raise InvalidInput(f"{name} record {number} is not a JSON object.")
+        if isinstance(item, _JsonObject) and item.twice is not None:
+            raise InvalidInput(
+                f"{name} record {number}: the field {_shown_key(item.twice)} appears twice. "
+                "Nothing was imported."
+            )
         for key in item:
             column = normalise_column(key)
             if column not in columns:
@@ -289,9 +380,31 @@ def _json_source(path: Path, kind: str | None) -> Source:
     def rows() -> Iterator[tuple[int, Sequence[Any]]]:
         for number, item in numbered:
             normal = {normalise_column(k): v for k, v in item.items()}
+            for column, value in normal.items():
+                try:
+                    _check_json_value(column, value)
+                except _Bad as bad:
+                    raise RowError(f"{name} record {number}", bad.column, bad.problem) from None
             yield number, [normal.get(c) for c in columns]
 
     return Source(name=name, kind=kind, columns=columns, rows=rows, unit="record")
+
+
+def _shown_key(key: str) -> str:
+    shown = "".join(c if c.isprintable() else "?" for c in key)
+    return f'"{shown[:40]}"'
+
+
+# What a spreadsheet runs as a formula; `export` puts a ' before it, `import` takes it off.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _undefused(value: str) -> str:
+    """A CSV cell as written before `export` defused it: one leading ' less before a formula
+    start (only there, so "'tis" stays as it is)."""
+    if value.startswith("'") and value.lstrip("'")[:1] in FORMULA_START and value.lstrip("'"):
+        return value[1:]
+    return value
 
 
 def rows_source(
@@ -495,7 +608,9 @@ def _any_moment(column: str, value: Any, now: dt.datetime) -> dt.datetime:
             moment = parse_when(raw, now=now)
         except InvalidInput as exc:
             raise _Bad(column, str(exc)) from None
-    return moment.replace(microsecond=0, tzinfo=None)
+    if moment.tzinfo is not None:  # a UTC offset: the local wall-clock time it was
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment.replace(microsecond=0)
 
 
 # --------------------------------------------------------------------------- rows
@@ -516,13 +631,16 @@ STAGE_COLUMNS = (
     "channel",
     "follow_up",
     "resolved_at",
+    "wanted_id",
 )
 STAGING_TABLES = (
     "CREATE {temporary}import_stage (seq INTEGER PRIMARY KEY, "
     "customer VARCHAR(300) NOT NULL, reason VARCHAR(200) NOT NULL, store VARCHAR(200) NOT NULL, "
     "agent VARCHAR(200) NOT NULL, resolved_on_spot BOOLEAN NOT NULL, description TEXT NOT NULL, "
     "resolution TEXT NOT NULL, at TIMESTAMP NOT NULL, day DATE NOT NULL, "
-    "month VARCHAR(7) NOT NULL, channel VARCHAR(20), follow_up DATE, resolved_at TIMESTAMP)",
+    "month VARCHAR(7) NOT NULL, channel VARCHAR(20), follow_up DATE, resolved_at TIMESTAMP, "
+    # The id the file gives (kept when no incident has it), or NULL.
+    "wanted_id BIGINT)",
     # One row per distinct customer identity, as first met; `id` is the customer it
     # resolves to, `final` another identity of this import it joins.
     "CREATE {temporary}import_customer (identity VARCHAR(300) PRIMARY KEY, "
@@ -539,7 +657,10 @@ class IncidentReader:
         index = {c: i for i, c in enumerate(columns)}
         self.seq = seq  # numbers the staged rows, across sources, in the order read
         # A column the file lacks reads the None appended to every row.
-        self.pick = operator.itemgetter(*(index.get(c, len(columns)) for c in INCIDENT_COLUMNS))
+        self.pick = operator.itemgetter(
+            *(index.get(c, len(columns)) for c in INCIDENT_COLUMNS if c != "id")
+        )
+        self.id_index = index.get("id", len(columns))
         self.checker = checker
 
     def read(self, values: list[Any]) -> tuple[Any, ...]:
@@ -559,6 +680,7 @@ class IncidentReader:
             follow_up,
             resolved_at,
         ) = self.pick(values)
+        wanted_id = _wanted_id(values[self.id_index])
         identity = check.customer(customer, contact)
         reason_key = check.named("reason", reason)
         on_spot = BOOLEANS.get(resolved.strip().lower()) if isinstance(resolved, str) else None
@@ -604,7 +726,31 @@ class IncidentReader:
             check.channel(channel),
             due.isoformat() if due else None,
             later.isoformat(" ", timespec="microseconds") if later else None,
+            wanted_id,
         )
+
+
+MAX_ID = 2**63 - 1
+
+
+def _wanted_id(value: Any) -> int | None:
+    """An `id` column's value: a whole number from 1, or nothing."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        raw = value.strip() if isinstance(value, str) else None
+        if not raw:
+            if raw == "":
+                return None
+            raise _Bad("id", "must be a whole number such as 42.")
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+            raise _Bad("id", f'"{raw[:30]}" is not an incident id (a whole number such as 42).')
+        number = int(raw)
+    if not 1 <= number <= MAX_ID:
+        raise _Bad("id", "must be a whole number from 1 up.")
+    return number
 
 
 @dataclass
@@ -684,6 +830,8 @@ class ImportResult:
     dry_run: bool = False
     first: dt.date | None = None
     last: dt.date | None = None
+    skipped: int = 0  # incidents and sessions already recorded (or twice in the file)
+    kept_ids: int = 0  # incidents that kept the id the file gave
 
 
 @dataclass
@@ -708,8 +856,9 @@ class Importer:
         new_agent: bool = False,
         progress: Progress | None = None,
         now: dt.datetime | None = None,
+        skip_duplicates: bool = False,
     ) -> None:
-        from incidentlog.periods import now as current
+        from incidentlog.dates import current
 
         self.conn = conn
         self.sources = list(sources)
@@ -719,6 +868,7 @@ class Importer:
         self.result = ImportResult()
         self.sessions: list[SessionRow] = []
         self.index_prefix = ""
+        self.skip_duplicates = skip_duplicates
 
     # -- staging --------------------------------------------------------------------------
 
@@ -817,13 +967,23 @@ class Importer:
         self.conn.run(
             f"CREATE INDEX {self.index_prefix}import_customer_name ON import_customer (name_key)"
         )
+        self.conn.run(
+            f"CREATE INDEX {self.index_prefix}import_stage_moment ON import_stage "
+            "(at, customer, store, agent, reason)"
+        )
+        self.conn.run(
+            f"CREATE INDEX {self.index_prefix}import_stage_wanted ON import_stage (wanted_id)"
+        )
+        self._count_staged()
+        self.result.sessions = len(self.sessions)
+
+    def _count_staged(self) -> None:
         span = self.conn.row(
             "SELECT COUNT(*) AS n, MIN(day) AS first, MAX(day) AS last FROM import_stage"
         )
         if span:
             self.result.incidents = int(span["n"])
             self.result.first, self.result.last = as_date(span["first"]), as_date(span["last"])
-        self.result.sessions = len(self.sessions)
 
     def _batches(self, source: Source, reader: Any) -> Iterator[list[Any]]:
         """The checked rows of `source`, a batch at a time; a bad row raises RowError
@@ -1027,12 +1187,94 @@ class Importer:
             self._plan_named(table, plan, dry_run)
         self._plan_customers(plan, dry_run)
         self.result.created = {t: len(v) for t, v in plan.new.items() if v}
+        if self.skip_duplicates:
+            self._skip_duplicate_incidents()
+            self._skip_duplicate_sessions()
         return plan
+
+    # -- duplicates -----------------------------------------------------------------------
+
+    def _skip_duplicate_incidents(self) -> None:
+        """Take out of the staging table the incidents already recorded (same moment,
+        customer, store, agent and reason) and the repeats within the file (the first
+        stays), in two set-based statements."""
+        conn = self.conn
+        before = self.result.incidents
+        same = (
+            "f.at = import_stage.at AND f.customer = import_stage.customer "
+            "AND f.store = import_stage.store AND f.agent = import_stage.agent "
+            "AND f.reason = import_stage.reason"
+        )
+        # Rows that carry different ids are different records that happen to look alike
+        # (an export of a database that holds two such incidents imports whole).
+        conn.run(
+            "DELETE FROM import_stage WHERE EXISTS (SELECT 1 FROM import_stage f "
+            f"WHERE {same} AND f.seq < import_stage.seq AND (f.wanted_id IS NULL "
+            "OR import_stage.wanted_id IS NULL OR f.wanted_id = import_stage.wanted_id))"
+        )
+        conn.run(
+            "DELETE FROM import_stage WHERE EXISTS (SELECT 1 FROM incident i "
+            "JOIN import_customer ic ON ic.id = i.customer_id "
+            "JOIN store st ON st.id = i.store_id JOIN agent a ON a.id = i.agent_id "
+            "JOIN reason r ON r.id = i.reason_id "
+            "WHERE ic.identity = import_stage.customer AND i.day = import_stage.day "
+            "AND i.at = import_stage.at AND st.key = import_stage.store "
+            "AND a.key = import_stage.agent AND r.key = import_stage.reason)"
+        )
+        self._count_staged()
+        self.result.skipped += before - self.result.incidents
+
+    def _skip_duplicate_sessions(self) -> None:
+        """Sessions already recorded (same day, topic, kind and attendees), or twice in the
+        file: one query for the stored sessions of the days the file covers."""
+        if not self.sessions:
+            return
+        days = [row.on for row in self.sessions]
+        stored: dict[int, tuple[dt.date | None, str, str, set[str]]] = {}
+        for r in self.conn.iter_rows(
+            "SELECT t.id, t.day, t.topic, t.kind, a.key FROM training_session t "
+            "JOIN attendance x ON x.session_id = t.id JOIN agent a ON a.id = x.agent_id "
+            "WHERE t.day BETWEEN :first AND :last",
+            {"first": min(days), "last": max(days)},
+        ):
+            entry = stored.setdefault(
+                int(r["id"]), (as_date(r["day"]), str(r["topic"]), str(r["kind"]), set())
+            )
+            entry[3].add(str(r["key"]))
+
+        def identity(on: Any, topic: str, kind: str, agents: Iterable[str]) -> tuple[Any, ...]:
+            return (on, " ".join(topic.casefold().split()), kind, frozenset(agents))
+
+        seen = {identity(*entry) for entry in stored.values()}
+        kept = []
+        for row in self.sessions:
+            key = identity(row.on, row.topic, row.kind, row.agents)
+            if key in seen:
+                self.result.skipped += 1
+                continue
+            seen.add(key)
+            kept.append(row)
+        self.sessions = kept
+        self.result.sessions = len(kept)
+
+    def _keep_ids(self) -> None:
+        """An id from the file stays only when no incident has it and no earlier row of the
+        file asks for it."""
+        conn = self.conn
+        conn.run(
+            "UPDATE import_stage SET wanted_id = NULL WHERE wanted_id IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM incident i WHERE i.id = import_stage.wanted_id)"
+        )
+        conn.run(
+            "UPDATE import_stage SET wanted_id = NULL WHERE wanted_id IS NOT NULL AND EXISTS "
+            "(SELECT 1 FROM import_stage f WHERE f.wanted_id = import_stage.wanted_id "
+            "AND f.seq < import_stage.seq)"
+        )
 
     # -- writing --------------------------------------------------------------------------
 
     @contextmanager
-    def _search_index_in_bulk(self, ceiling: int) -> Iterator[None]:
+    def _search_index_in_bulk(self, ceiling: int, kept: bool) -> Iterator[None]:
         """On SQLite, fill the search index for the new incidents in one statement rather
         than through the per-row trigger, which is several times slower for big imports.
         The trigger is dropped and re-created inside the import's transaction, so other
@@ -1049,33 +1291,66 @@ class Importer:
             return
         conn.run("DROP TRIGGER incident_fts_insert")
         yield
+        also = (
+            " OR id IN (SELECT wanted_id FROM import_stage WHERE wanted_id IS NOT NULL)"
+            if kept
+            else ""
+        )
         conn.run(
             "INSERT INTO incident_fts (rowid, description, resolution) "
-            "SELECT id, description, resolution FROM incident WHERE id > :c",
+            f"SELECT id, description, resolution FROM incident WHERE id > :c{also}",
             {"c": ceiling},
         )
         conn.run(trigger)
 
-    def _write_incidents(self) -> Sequence[int]:
+    def _write_incidents(self) -> list[Sequence[int]]:
+        """Inserts the staged incidents: first those keeping the file's id, then the others
+        numbered after every incident; returns the ids of both, for the journal."""
+        conn = self.conn
+        self._keep_ids()
+        kept = [
+            int(r["wanted_id"])
+            for r in conn.iter_rows(
+                "SELECT wanted_id FROM import_stage WHERE wanted_id IS NOT NULL ORDER BY wanted_id"
+            )
+        ]
+        self.result.kept_ids = len(kept)
         ceiling = self._ceiling("incident")
         now = dt.datetime.now().replace(microsecond=0)
-        with self._search_index_in_bulk(ceiling):
-            self._insert_staged(now)
-        return self._new_ids("incident", ceiling)
+        with self._search_index_in_bulk(ceiling, bool(kept)):
+            if kept:
+                self._insert_staged(now, with_id=True)
+                if conn.dialect == "postgresql":
+                    # Ids given explicitly leave the sequence behind; new ones must follow them.
+                    conn.run(
+                        "SELECT setval(pg_get_serial_sequence('incident', 'id'), "
+                        "(SELECT MAX(id) FROM incident))"
+                    )
+            after_kept = self._ceiling("incident")
+            self._insert_staged(now, with_id=False)
+        kept_ids: Sequence[int] = kept
+        if kept and kept[-1] - kept[0] + 1 == len(kept):
+            kept_ids = range(kept[0], kept[-1] + 1)
+        return [self._new_ids("incident", after_kept), kept_ids]
 
-    def _insert_staged(self, now: dt.datetime) -> None:
+    def _insert_staged(self, now: dt.datetime, *, with_id: bool) -> None:
         self.conn.run(
-            "INSERT INTO incident (customer_id, reason_id, store_id, agent_id, "
+            "INSERT INTO incident ("
+            + ("id, " if with_id else "")
+            + "customer_id, reason_id, store_id, agent_id, "
             "resolved_on_spot, description, resolution, at, day, month, channel, follow_up, "
             "resolved_at, created_at, updated_at) "
-            "SELECT ic.id, r.id, st.id, a.id, s.resolved_on_spot, s.description, s.resolution, "
+            "SELECT "
+            + ("s.wanted_id, " if with_id else "")
+            + "ic.id, r.id, st.id, a.id, s.resolved_on_spot, s.description, s.resolution, "
             "s.at, s.day, s.month, s.channel, s.follow_up, s.resolved_at, :now, :now "
             "FROM import_stage s "
             "JOIN import_customer ic ON ic.identity = s.customer "
             "JOIN reason r ON r.key = s.reason "
             "JOIN store st ON st.key = s.store "
             "JOIN agent a ON a.key = s.agent "
-            "ORDER BY s.seq",
+            + ("WHERE s.wanted_id IS NOT NULL " if with_id else "WHERE s.wanted_id IS NULL ")
+            + "ORDER BY s.seq",
             {"now": now},
         )
 
@@ -1139,17 +1414,19 @@ class Importer:
             plan = self.plan(dry_run=False)
             incident_ids = self._write_incidents() if self.result.incidents else []
             session_ids = self._write_sessions(plan)
-            journal.record(
-                conn,
-                command=command,
-                summary=self.describe(label),
-                inserted=[
-                    ("incident", incident_ids),
-                    ("training_session", session_ids),
-                    *((t, plan.new.get(t, [])) for t in ("customer", "store", "agent", "reason")),
-                ],
-                before=plan.before,
-            )
+            inserted = [
+                *(("incident", ids) for ids in incident_ids),
+                ("training_session", session_ids),
+                *((t, plan.new.get(t, [])) for t in ("customer", "store", "agent", "reason")),
+            ]
+            if any(ids for _table, ids in inserted) or plan.before:
+                journal.record(
+                    conn,
+                    command=command,
+                    summary=self.describe(label),
+                    inserted=inserted,
+                    before=plan.before,
+                )
         if self.progress is not None:
             self.progress("Writing", 1, 1)
 
@@ -1171,6 +1448,7 @@ def import_file(
     new_store: bool = False,
     new_agent: bool = False,
     progress: Progress | None = None,
+    allow_duplicates: bool = False,
 ) -> ImportResult:
     """Import a CSV or JSON file of incidents or training sessions, all or nothing."""
     return import_source(
@@ -1180,6 +1458,7 @@ def import_file(
         new_store=new_store,
         new_agent=new_agent,
         progress=progress,
+        allow_duplicates=allow_duplicates,
     )
 
 
@@ -1191,8 +1470,16 @@ def import_source(
     new_store: bool = False,
     new_agent: bool = False,
     progress: Progress | None = None,
+    allow_duplicates: bool = False,
 ) -> ImportResult:
-    importer = Importer(conn, [source], new_store=new_store, new_agent=new_agent, progress=progress)
+    importer = Importer(
+        conn,
+        [source],
+        new_store=new_store,
+        new_agent=new_agent,
+        progress=progress,
+        skip_duplicates=not allow_duplicates,
+    )
     return importer.run(dry_run=dry_run)
 
 

@@ -442,10 +442,12 @@ def _bound(option: str, text: str, t: date) -> Period:
         return parse_period(text, today=t)
     except InvalidInput:
         pass
-    from incidentlog.dates import parse_day  # dates imports this module
+    from incidentlog.dates import AmbiguousDate, parse_day  # dates imports this module
 
     try:
         return _day(parse_day(text, today=t))
+    except AmbiguousDate:
+        raise  # its message names both readings and the way out
     except InvalidInput:
         raise InvalidInput(
             f'Cannot understand {option} "{_shown(text.strip())}". '

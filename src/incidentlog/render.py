@@ -52,7 +52,7 @@ def csv_value(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
+        return "; ".join(csv_value(v) for v in value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)
@@ -142,7 +142,7 @@ def render_table(
             justify=col.justify,
             style=col.style,
             no_wrap=col.no_wrap,
-            footer=foot,  # type: ignore[arg-type]
+            footer=foot,
         )
     for row in rows:
         table.add_row(*[_cell(c, row) for c in columns])

@@ -54,6 +54,14 @@ def set_globals(db: str | None, today: str | None) -> None:
     if today is not None:
         # Exported so every "today" in this process (periods, dates) agrees with --today.
         os.environ["INCIDENTLOG_TODAY"] = today
+        from incidentlog.errors import InvalidInput
+        from incidentlog.periods import TODAY_ENV
+        from incidentlog.periods import today as fixed_today
+
+        try:
+            fixed_today()
+        except InvalidInput as exc:  # the message must name the option that was typed
+            raise InvalidInput(str(exc).replace(TODAY_ENV, "--today")) from None
 
 
 def database() -> Database:

@@ -116,11 +116,21 @@ def import_(
     ] = False,
     new_store: NewStore = False,
     new_agent: NewAgent = False,
+    allow_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicates",
+            help="Import records even when the same one is already recorded (or repeated).",
+        ),
+    ] = False,
 ) -> None:
     """Import incidents or training sessions from CSV or JSON, all or nothing.
 
     Columns are matched by name in any order; incidents need customer, reason, resolved,
     store, agent and at. A bad row writes nothing and the error names its line and column.
+    Records already recorded (the same time, customer, store, agent and reason; for
+    training the same day, topic, kind and attendees) are skipped and counted, so a file
+    imported twice is not doubled.
 
     Example: incidentlog import incidents.csv --dry-run
     """
@@ -136,16 +146,28 @@ def import_(
                 new_store=new_store,
                 new_agent=new_agent,
                 progress=bar,
+                allow_duplicates=allow_duplicates,
             )
     name = "standard input" if str(file) == "-" else str(file)
     what = counted(result)
+    skipped = ""
+    if result.skipped:
+        would = "would be " if dry_run else ""
+        skipped = f"{result.skipped:,} {would}skipped as already recorded"
     if dry_run:
         echo(f"Checked {name}: {what}, all valid{_created(result)}.")
+        if skipped:
+            echo(f"{skipped[0].upper()}{skipped[1:]} (--allow-duplicates imports them).")
         echo("Nothing was written (--dry-run).")
     elif not (result.incidents or result.sessions):
-        echo(f"{name} holds no rows; nothing was imported.")
+        if skipped:
+            echo(f"Nothing new in {name}: {skipped} (--allow-duplicates imports them).")
+        else:
+            echo(f"{name} holds no rows; nothing was imported.")
     else:
         echo(f"Imported {what} from {name}{_created(result)}.")
+        if skipped:
+            echo(f"{skipped[0].upper()}{skipped[1:]} (--allow-duplicates imports them).")
         if result.upgraded_customers:
             note(
                 f"Note: {_count(result.upgraded_customers, 'known customer')} without a contact "
@@ -238,27 +260,10 @@ def _destination(output: Path | None, force: bool) -> Iterator[Any]:
     if output is None:
         yield sys.stdout
         return
-    import os
+    from incidentlog.exporting import destination
 
-    output = output.expanduser()
-    if output.exists() and not force:
-        from incidentlog.errors import Conflict
-
-        raise Conflict(f"{output} exists; pass --force to overwrite it.")
-    partial = output.with_name(output.name + ".partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        from incidentlog.errors import DomainError
-
-        raise DomainError(f"Cannot write {output}: {exc.strerror}.") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            yield out
-        os.replace(partial, output)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with destination(output, live=common.database().path, force=force) as out:
+        yield out
 
 
 @app.command()
@@ -349,7 +354,7 @@ def search(
 
     Example: incidentlog search refund voucher --period this-year
     """
-    from incidentlog.cli.record import incident_columns
+    from incidentlog.cli.record import incident_columns, incident_csv_keys
     from incidentlog.render import Column, check_format, render
     from incidentlog.search import search as find
     from incidentlog.search import snippet, terms
@@ -386,7 +391,14 @@ def search(
         ),
     ]
     title = f'Search "{text}"' + (f" · {chosen.label}" if chosen else "")
-    render(rows, columns, fmt, title=title, empty="No incident mentions that.")
+    render(
+        rows,
+        columns,
+        fmt,
+        title=title,
+        empty="No incident mentions that.",
+        csv_keys=incident_csv_keys("snippet"),
+    )
 
 
 @customers.command("list")

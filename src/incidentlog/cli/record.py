@@ -40,12 +40,12 @@ def _when(text: str | None) -> dt.datetime | None:
     return at
 
 
-def _follow_up(text: str | None) -> dt.date | None:
+def _follow_up(text: str | None, at: dt.datetime | None = None) -> dt.date | None:
     if text is None:
         return None
     from incidentlog.dates import parse_follow_up
 
-    return parse_follow_up(text)
+    return parse_follow_up(text, since=at.date() if at else None)
 
 
 def _status_line(incident: dict[str, Any]) -> str:
@@ -200,9 +200,9 @@ def add(
         "agent": agent or defaults.get("agent"),
         "description": description,
         "resolution": resolution,
-        "follow_up": _follow_up(follow_up),
     }
     when = _when(at) or now().replace(microsecond=0)
+    values["follow_up"] = _follow_up(follow_up, when)
     missing = [
         k for k in ("customer", "reason", "resolved", "store", "agent") if values[k] in (None, "")
     ]
@@ -239,6 +239,18 @@ def add(
                 if not _resolve_lookalike(exc, values, flags):
                     raise
     _report_recorded(recorded, quiet=quiet)
+
+
+def incident_csv_keys(*extra: str) -> list[str]:
+    """The CSV columns of a list of incidents, the same whether it has rows or not: the keys
+    of an incident as `show --format json` gives it, then `extra`."""
+    from collections import defaultdict
+
+    from incidentlog.recording import incident_public
+
+    blank: dict[str, Any] = defaultdict(lambda: None, id=0, resolved_on_spot=False)
+    keys = list(incident_public(blank))
+    return keys + [k for k in extra if k not in keys]
 
 
 def incident_columns() -> list[Any]:
@@ -311,15 +323,9 @@ def list_(
         fmt,
         title=title,
         empty="No incidents match.",
-        csv_keys=LIST_CSV_KEYS,
+        # check-backs are a list, so not a CSV cell; JSON gives them
+        csv_keys=incident_csv_keys("later_resolution"),
     )
-
-
-# The same columns with or without rows; check-backs are a list, so not a CSV cell.
-LIST_CSV_KEYS = (
-    "id customer contact reason resolved status store agent at description resolution "
-    "channel follow_up resolved_at later_resolution"
-).split()
 
 
 @app.command()
@@ -429,7 +435,7 @@ def edit(
             "resolution": resolution,
             "at": _when(at),
             "channel": channel,
-            "follow_up": _follow_up(follow_up),
+            "follow_up": _follow_up(follow_up, _when(at)),
         }.items()
         if v is not None
     }
@@ -550,7 +556,14 @@ def follow_ups(
             style="red",
         ),
     ]
-    render(rows, columns, fmt, title="Open incidents", empty="No open incidents. Well done.")
+    render(
+        rows,
+        columns,
+        fmt,
+        title="Open incidents",
+        empty="No open incidents. Well done.",
+        csv_keys=incident_csv_keys("days_open", "overdue_days"),
+    )
 
 
 @app.command()

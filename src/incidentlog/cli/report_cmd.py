@@ -76,8 +76,8 @@ def _compare_period(compare: str | None) -> Period | None:
     return parse_period(compare) if compare is not None else None
 
 
-def _significance_note(compare: Period) -> str:
-    return f"▲▼ beside a rate: significantly different from {compare.label} (95% level)."
+def _significance_note(compare: Period | str) -> str:
+    return f"▲▼ beside a rate: significantly different from {compare} (95% level)."
 
 
 @app.command("agents")
@@ -100,14 +100,18 @@ def agents(
     from incidentlog.render import Column, check_format, render
     from incidentlog.reports import display as d
     from incidentlog.reports.agents import agent_totals, resolution_by_agent
+    from incidentlog.reports.common import partial
     from incidentlog.reports.store import sparkline_months
 
     fmt = check_format(fmt)
     chosen = _period(period, from_, to)
     other = _compare_period(compare)
+    part = partial(chosen, other, today())
     with _reading() as conn:
-        rows = resolution_by_agent(conn, period=chosen, compare=other, store=store, agent=agent)
-    totals = agent_totals(rows, with_compare=other is not None)
+        rows = resolution_by_agent(
+            conn, period=chosen, compare=other, store=store, agent=agent, partial=part
+        )
+    totals = agent_totals(rows, with_compare=other is not None, partial=part)
     if chart and fmt == "table":
         from incidentlog.charts import agent_rates_chart
 
@@ -115,25 +119,46 @@ def agents(
         caption = d.not_over_note(chosen, today())
         _print(agent_rates_chart([r for r in rows if r["incidents"]], title=title, caption=caption))
         return
+    like_for_like = other is not None and part is not None
+    now_label = d.short_label(chosen, other) if other else "Incidents"
+    if like_for_like:
+        now_label = d.span(chosen.start, today(), year=False)
     columns = [
         Column("agent", "Agent"),
-        Column("incidents", d.short_label(chosen, other) if other else "Incidents", "right"),
+        Column("incidents", now_label, "right"),
         Column("resolved_on_spot", "On the spot", "right"),
         Column("rate", "Rate", show=lambda _v, r: d.rate_cell(r), no_wrap=True),
     ]
     if other is not None:
+        # Like for like while the period is not over: the comparison's same first days
+        # drive the rate change; the whole comparison period stays beside it.
+        prefix = "compare_to_date_" if like_for_like else "compare_"
+        then_label = d.short_label(other, chosen)
+        if part is not None and part.compare_to_date is not None:
+            then_label = d.span(part.compare_to_date.start, part.compare_to_date.end, year=False)
+        columns.append(Column(f"{prefix}incidents", then_label, "right"))
+        if not like_for_like:
+            # (Left out beside the whole period, so that the table keeps to the width.)
+            columns.append(Column(f"{prefix}resolved_on_spot", "On the spot", "right"))
         columns += [
-            Column("compare_incidents", d.short_label(other, chosen), "right"),
-            Column("compare_resolved_on_spot", "On the spot", "right"),
-            Column("compare_rate", "Rate", show=lambda _v, r: d.rate_cell(r, "compare_")),
+            Column(f"{prefix}rate", "Rate", show=lambda _v, r: d.rate_cell(r, prefix)),
             Column(
                 "rate_change",
-                "Change",
+                "Rate change",
                 "right",
                 show=lambda v, r: d.points(v) + d.mark(r["rate_significant"], v),
                 no_wrap=True,
             ),
         ]
+        if like_for_like:
+            columns.append(
+                Column(
+                    "compare_incidents",
+                    f"All {d.short_label(other, chosen)}",
+                    "right",
+                    show=lambda v, r: f"{v:,} · {d.pct(r['compare_rate'])}",
+                )
+            )
     columns.append(
         Column(
             "on_spot_last_6_months",
@@ -145,17 +170,37 @@ def agents(
     title = f"Resolution on the spot per agent · {chosen.label}"
     if other is not None:
         title += f" vs {other.label}"
+    notes: list[str | None] = [d.not_over_note(chosen, today())]
+    if other is not None:
+        if like_for_like and part is not None:
+            notes = [d.like_for_like_note(chosen, other, part)]
+            notes.append(
+                f"All {d.short_label(other, chosen)}: incidents and rate on the spot "
+                f"of the whole of {other.label}."
+            )
+        against: Period | str = other
+        if like_for_like and part is not None and part.compare_to_date is not None:
+            against = d.span(part.compare_to_date.start, part.compare_to_date.end)
+        notes.append(
+            "Rate change: the rate's change in percentage points (pts); ▲▼ beside it: "
+            f"significantly different from {against} (95% level)."
+        )
     render(
         rows,
         columns,
         fmt,
         title=title + (f" · {store}" if store else ""),
-        caption=_caption(
-            d.not_over_note(chosen, today()), _significance_note(other) if other else None
-        ),
+        caption=_caption(*notes),
         document=_document(
-            "agents", chosen, other, rows, totals=totals, last_6_months=sparkline_months(chosen)
+            "agents",
+            chosen,
+            other,
+            rows,
+            partial=part.as_json() if part else None,
+            totals=totals,
+            last_6_months=sparkline_months(chosen),
         ),
+        csv_keys=[*totals, "on_spot_last_6_months"],
         empty=f"No incidents in {chosen.label}.",
         footer=totals if len(rows) > 1 else None,
     )
@@ -179,6 +224,7 @@ def store_report(
     from incidentlog.periods import today
     from incidentlog.render import Column, check_format, render
     from incidentlog.reports import display as d
+    from incidentlog.reports.common import partial
     from incidentlog.reports.store import incidents_by_store, sparkline_months, store_totals
 
     fmt = check_format(fmt)
@@ -187,18 +233,41 @@ def store_report(
         _store_chart(chosen, store, fmt)
         return
     other = _compare_period(compare)
+    part = partial(chosen, other, today())
     with _reading() as conn:
-        rows = incidents_by_store(conn, period=chosen, compare=other, store=store)
-    totals = store_totals(rows, with_compare=other is not None)
+        rows = incidents_by_store(conn, period=chosen, compare=other, store=store, partial=part)
+    totals = store_totals(rows, with_compare=other is not None, partial=part)
+    like_for_like = other is not None and part is not None
+    now_label = d.short_label(chosen, other) if other else "Incidents"
+    if like_for_like:
+        now_label = d.span(chosen.start, today(), year=False)
     columns = [
         Column("store", "Store"),
-        Column("incidents", d.short_label(chosen, other) if other else "Incidents", "right"),
+        Column("incidents", now_label, "right"),
     ]
     if other is not None:
-        columns += [
-            Column("compare_incidents", d.short_label(other, chosen), "right"),
-            Column("change", "Change", "right", show=lambda v, _r: d.change_cell(v), no_wrap=True),
-        ]
+        if part is not None and part.compare_to_date is not None:
+            # Like for like: the same first days of the comparison drive the change; the
+            # whole comparison period stays beside it.
+            to_date = part.compare_to_date
+            columns += [
+                Column(
+                    "compare_to_date_incidents",
+                    d.span(to_date.start, to_date.end, year=False),
+                    "right",
+                ),
+                Column(
+                    "change", "Change", "right", show=lambda v, _r: d.change_cell(v), no_wrap=True
+                ),
+                Column("compare_incidents", f"All {d.short_label(other, chosen)}", "right"),
+            ]
+        else:
+            columns += [
+                Column("compare_incidents", d.short_label(other, chosen), "right"),
+                Column(
+                    "change", "Change", "right", show=lambda v, _r: d.change_cell(v), no_wrap=True
+                ),
+            ]
     columns += [
         Column(
             "rate",
@@ -209,23 +278,51 @@ def store_report(
             no_wrap=True,
         ),
         Column("resolved_rate", "Resolved in all", show=lambda _v, r: d.rate_cell(r, "resolved_")),
+        Column(
+            "incidents_per_resolved",
+            "Ratio",
+            "right",
+            show=lambda v, _r: "—" if v is None else f"{v:.2f}",
+        ),
         Column("last_6_months", "Last 6 months", show=lambda v, _r: sparkline(v), no_wrap=True),
     ]
     title = f"Incidents per store · {chosen.label}"
     if other is not None:
         title += f" vs {other.label}"
     footer = {k: v for k, v in totals.items() if k != "last_6_months"}
+    notes: list[str | None] = [d.not_over_note(chosen, today())]
+    if like_for_like and part is not None and other is not None:
+        notes = [d.like_for_like_note(chosen, other, part)]
+    if part is not None:
+        notes.append(d.pace_note(chosen, part, totals["incidents"]))
+    notes.append("Ratio: incidents per incident resolved (on the spot or later).")
+    if other is not None:
+        notes.append(
+            "Change: incidents against "
+            + ("the same days" if like_for_like else other.label)
+            + ", ▲ more, ▼ fewer. "
+            + _significance_note(
+                d.span(part.compare_to_date.start, part.compare_to_date.end)
+                if part is not None and part.compare_to_date is not None
+                else other
+            )
+        )
     render(
         rows,
         columns,
         fmt,
         title=title,
-        caption=_caption(
-            d.not_over_note(chosen, today()), _significance_note(other) if other else None
-        ),
+        caption=_caption(*notes),
         document=_document(
-            "store", chosen, other, rows, totals=totals, last_6_months=sparkline_months(chosen)
+            "store",
+            chosen,
+            other,
+            rows,
+            partial=part.as_json() if part else None,
+            totals=totals,
+            last_6_months=sparkline_months(chosen),
         ),
+        csv_keys=list(totals),
         empty=f"No incidents in {chosen.label}.",
         footer=footer if len(rows) > 1 else None,
     )
@@ -311,6 +408,7 @@ def reasons(
         title=title + (f" · {store}" if store else ""),
         caption=_caption(worst_line),
         document=_document("reasons", chosen, None, rows, totals=totals),
+        csv_keys=list(totals),
         empty=f"No incidents in {chosen.label}.",
         footer=totals if len(rows) > 1 else None,
     )
@@ -442,22 +540,81 @@ def training_time(
     store: Annotated[
         str | None, typer.Option("--store", "-s", help="Only sessions given at this store.")
     ] = None,
+    by_month: Annotated[
+        bool,
+        typer.Option(
+            "--by-month",
+            help="Role-play minutes month by month (CSV and JSON: every kind, each month).",
+        ),
+    ] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Training minutes per agent: role-play per month, and new material against review.
+    Agents without training are listed with zeros.
 
-    Example: incidentlog report training-time --period 2026-Q1
+    Example: incidentlog report training-time --period 2026-Q1 --by-month
     """
+    from incidentlog.charts import month_label
     from incidentlog.render import Column, check_format, render
+    from incidentlog.reports.training_time import (
+        csv_keys,
+        flat,
+        period_months,
+        training_time_totals,
+    )
     from incidentlog.reports.training_time import training_time as minutes_by_agent
-    from incidentlog.reports.training_time import training_time_totals
 
     fmt = check_format(fmt)
     chosen = _period(period, from_, to)
+    shown_months = period_months(chosen) if by_month else None
     with _reading() as conn:
-        rows = minutes_by_agent(conn, period=chosen, store=store)
-    totals = training_time_totals(rows, chosen)
+        rows = minutes_by_agent(conn, period=chosen, store=store, months=shown_months)
+    totals = training_time_totals(rows, chosen, shown_months)
     months = chosen.months_spanned()
+    title = f"Training time per agent · {chosen.label}" + (f" · {store}" if store else "")
+    extra: dict[str, Any] = {"totals": totals}
+    if shown_months is not None:
+        extra["months"] = shown_months
+    document = _document("training-time", chosen, None, rows, **extra)
+    if fmt == "csv":
+        render([flat(r, shown_months) for r in rows], [], fmt, csv_keys=csv_keys(shown_months))
+        return
+    if shown_months is not None:
+        years = {m[:4] for m in shown_months}
+
+        def month_cell(month: str) -> Any:
+            return lambda _v, r: f"{r['months'][month]['roleplay_minutes']:,}"
+
+        columns = [Column("agent", "Agent")]
+        for n, month in enumerate(shown_months):
+            with_year = len(years) > 1 and (n == 0 or month.endswith("-01"))
+            columns.append(
+                Column(
+                    f"month_{month}",
+                    month_label(month, with_year=with_year).replace(" ", "\n"),
+                    "right",
+                    show=month_cell(month),
+                )
+            )
+        columns.append(Column("roleplay_minutes", "Total", "right"))
+        notes = ["Role-play minutes in each calendar month."]
+        if chosen.start.day != 1 or (chosen.end + dt.timedelta(days=1)).day != 1:
+            notes.append(
+                f"{chosen.label[:1].upper()}{chosen.label[1:]} starts or ends within a month: "
+                "that month counts only the days inside the period."
+            )
+        footer_by_month = {f"month_{m}": None for m in shown_months}
+        render(
+            rows,
+            columns,
+            fmt,
+            title=title + " · role-play by month",
+            caption=_caption(*notes),
+            document=document,
+            empty=f"No agents yet in {chosen.label}.",
+            footer={**totals, **footer_by_month} if len(rows) > 1 else None,
+        )
+        return
     columns = [
         Column("agent", "Agent"),
         Column("roleplay_minutes", "Role-play min", "right"),
@@ -478,10 +635,10 @@ def training_time(
         rows,
         columns,
         fmt,
-        title=f"Training time per agent · {chosen.label}" + (f" · {store}" if store else ""),
+        title=title,
         caption=caption,
-        document=_document("training-time", chosen, None, rows, totals=totals),
-        empty=f"No training sessions in {chosen.label}.",
+        document=document,
+        empty=f"No agents yet in {chosen.label}.",
         footer=totals if len(rows) > 1 else None,
     )
 
@@ -513,6 +670,7 @@ def repeat_customers(
     Example: incidentlog repeat-customers --min-stores 2
     """
     from incidentlog.render import Column, check_format, render
+    from incidentlog.reports.repeat_customers import ROW_KEYS
     from incidentlog.reports.repeat_customers import repeat_customers as find_repeat
 
     fmt = check_format(fmt)
@@ -552,6 +710,7 @@ def repeat_customers(
         title=_repeat_title(min_incidents, min_agents, min_stores) + f" · {chosen.label}",
         caption=caption,
         document=_document("repeat-customers", chosen, None, shown),
+        csv_keys=ROW_KEYS,
         empty="No customer came back in this period.",
     )
 
@@ -604,6 +763,8 @@ def summary(
         columns,
         fmt,
         document=_document("summary", chosen, week_before(chosen), rows, **found),
+        # The totals line has a store row's shape: the same columns, with rows or without.
+        csv_keys=list(found["totals"]),
     )
 
 

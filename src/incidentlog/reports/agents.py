@@ -10,6 +10,7 @@ from incidentlog.periods import Period
 from incidentlog.reports.common import (
     INCIDENT,
     Bind,
+    Partial,
     compared,
     counts_by,
     measure,
@@ -29,8 +30,14 @@ def resolution_by_agent(
     compare: Period | None = None,
     store: str | None = None,
     agent: str | None = None,
+    partial: Partial | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per agent with incidents in the period (or the comparison period), by name."""
+    """One row per agent with incidents in the period (or the comparison period), by name.
+
+    With `partial` (the period is not over) the rate change is like for like: against the
+    comparison period's first days, counted in the same query as the whole of it.
+    """
+    to_date = partial.compare_to_date if partial else None
     with reading(bind) as conn:
         filters = []
         if store:
@@ -38,7 +45,11 @@ def resolution_by_agent(
         if agent:
             filters.append(INCIDENT.c.agent_id == named_id(conn, "agent", agent))
         current = counts_by(conn, "agent", period, *filters)
-        before = counts_by(conn, "agent", compare, *filters) if compare else {}
+        before = {}
+        if compare is not None:
+            before = counts_by(
+                conn, "agent", compare, *filters, to_date=to_date.end if to_date else None
+            )
         months = sparkline_months(period)
         history = _on_spot_per_month(conn, months, filters)
     rows = []
@@ -47,8 +58,12 @@ def resolution_by_agent(
         compare_counts = None
         if compare is not None:
             compare_counts = (then["incidents"], then["on_spot"]) if then else (0, 0)
+        same_days = None
+        if to_date is not None:
+            same_days = (then["to_date"], then["on_spot_to_date"]) if then else (0, 0)
         counts = (now["incidents"], now["on_spot"]) if now else (0, 0)
-        row = agent_row((current.get(agent_id) or before[agent_id])["name"], counts, compare_counts)
+        name = (current.get(agent_id) or before[agent_id])["name"]
+        row = agent_row(name, counts, compare_counts, same_days)
         by_month = history.get(agent_id, {})
         row["on_spot_last_6_months"] = [by_month.get(month, 0) for month in months]
         rows.append(row)
@@ -72,24 +87,39 @@ def _on_spot_per_month(
 
 
 def agent_row(
-    name: str, counts: tuple[int, int], compare_counts: tuple[int, int] | None
+    name: str,
+    counts: tuple[int, int],
+    compare_counts: tuple[int, int] | None,
+    same_days: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     incidents, on_spot = counts
     row: dict[str, Any] = {"agent": name, **measure(incidents, on_spot)}
     if compare_counts is not None:
-        row.update(compared(row, *compare_counts))
-        row["change"] = incidents - compare_counts[0]
+        row.update(compared(row, *compare_counts, same_days))
     return row
 
 
-def agent_totals(rows: list[dict[str, Any]], *, with_compare: bool) -> dict[str, Any]:
+def agent_totals(
+    rows: list[dict[str, Any]], *, with_compare: bool, partial: Partial | None = None
+) -> dict[str, Any]:
     """The "All agents" line, in the same shape as a row."""
     sums = sum_keys(
         rows,
-        ["incidents", "resolved_on_spot", "compare_incidents", "compare_resolved_on_spot"],
+        [
+            "incidents",
+            "resolved_on_spot",
+            "compare_incidents",
+            "compare_resolved_on_spot",
+            "compare_to_date_incidents",
+            "compare_to_date_resolved_on_spot",
+        ],
     )
+    same_days = None
+    if with_compare and partial is not None:
+        same_days = (sums["compare_to_date_incidents"], sums["compare_to_date_resolved_on_spot"])
     return agent_row(
         "All agents",
         (sums["incidents"], sums["resolved_on_spot"]),
         (sums["compare_incidents"], sums["compare_resolved_on_spot"]) if with_compare else None,
+        same_days,
     )

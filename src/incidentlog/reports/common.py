@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -163,14 +164,68 @@ def measure(incidents: int, on_spot_count: int, later: int | None = None) -> dic
     return row
 
 
-def compared(row: dict[str, Any], incidents: int, on_spot_count: int) -> dict[str, Any]:
-    """The comparison period's counts beside `row`'s, and the change of the rate."""
-    return {
+@dataclass(frozen=True)
+class Partial:
+    """A period that is not over, and the part of the comparison period it is set against.
+
+    1–20 May (20 of 31 days) is compared with the first 20 days of the comparison period,
+    clipped to its length (1–20 April; against February, 1–20 February).
+    """
+
+    through: dt.date
+    days: int
+    of: int
+    compare_to_date: Period | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"through": self.through.isoformat(), "days": self.days, "of": self.of}
+
+
+def partial(period: Period, compare: Period | None, today: dt.date) -> Partial | None:
+    """The like-for-like comparison of a period that holds today; None once it is over
+    (or before it starts: then there is nothing of it to compare yet)."""
+    if not period.start <= today <= period.end:
+        return None
+    days = period.days_elapsed(today)
+    to_date = None
+    if compare is not None:
+        same_days = min(days, compare.days())
+        end = compare.start + dt.timedelta(days=same_days - 1)
+        to_date = Period(compare.start, end, f"first {same_days} days of {compare.label}")
+    return Partial(today, days, period.days(), to_date)
+
+
+def compared(
+    row: dict[str, Any],
+    incidents: int,
+    on_spot_count: int,
+    to_date: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """The comparison period's counts beside `row`'s, and the change of the rate.
+
+    With `to_date` (the counts of the comparison period's first days, when the period is not
+    over) the rate change and its test are like for like; the whole period stays beside.
+    """
+    fields: dict[str, Any] = {
         "compare_incidents": incidents,
         "compare_resolved_on_spot": on_spot_count,
         **rate_fields(on_spot_count, incidents, "compare_"),
-        **rate_change_fields(row["resolved_on_spot"], row["incidents"], on_spot_count, incidents),
+        "compare_to_date_incidents": None,
+        "compare_to_date_resolved_on_spot": None,
+        "compare_to_date_rate": None,
+        "compare_to_date_rate_low": None,
+        "compare_to_date_rate_high": None,
     }
+    against = (incidents, on_spot_count)
+    if to_date is not None:
+        against = to_date
+        fields["compare_to_date_incidents"] = to_date[0]
+        fields["compare_to_date_resolved_on_spot"] = to_date[1]
+        fields.update(rate_fields(to_date[1], to_date[0], "compare_to_date_"))
+    fields.update(rate_change_fields(row["resolved_on_spot"], row["incidents"], *against[::-1]))
+    fields["change"] = row["incidents"] - against[0]
+    fields["trend"] = trend(fields["change"])
+    return fields
 
 
 def known(table: str) -> ColumnElement[bool]:
@@ -189,8 +244,13 @@ def counts_by(
     period: Period,
     *filters: ColumnElement[bool],
     later: bool = False,
+    to_date: dt.date | None = None,
 ) -> dict[int, dict[str, Any]]:
-    """id -> {name, incidents, on_spot[, later]} per store/agent/reason in the period.
+    """id -> {name, incidents, on_spot[, later][, to_date, on_spot_to_date]} per
+    store/agent/reason in the period.
+
+    `to_date` also counts the period's days up to that date, in the same pass (a
+    like-for-like comparison needs both the first days and the whole period).
 
     Aggregated by id first, names joined to the (small) result afterwards. Counts alone come
     from the covering index (`known`); `later` (resolved later) needs `resolved_at`, so then
@@ -203,6 +263,10 @@ def counts_by(
         columns.append(resolved_later().label("later"))
     else:
         where.append(known(table))
+    if to_date is not None:
+        so_far = INCIDENT.c.day <= to_date
+        columns.append(count_if(so_far).label("to_date"))
+        columns.append(count_if(and_(so_far, INCIDENT.c.resolved_on_spot)).label("on_spot_to_date"))
     grouped = select(*columns).where(*where).group_by(key).subquery()
     named = NAMED[table]
     query = select(named.c.name, grouped).join_from(grouped, named, named.c.id == grouped.c.id)
@@ -211,6 +275,9 @@ def counts_by(
         counts = {"name": r.name, "incidents": int(r.incidents), "on_spot": int(r.on_spot)}
         if later:
             counts["later"] = int(r.later)
+        if to_date is not None:
+            counts["to_date"] = int(r.to_date)
+            counts["on_spot_to_date"] = int(r.on_spot_to_date)
         found[int(r.id)] = counts
     return found
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from calendar import monthrange
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from incidentlog import charts
 from incidentlog.charts import percent_range
 from incidentlog.periods import Period
+
+if TYPE_CHECKING:
+    from incidentlog.reports.common import Partial
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 MONTH_NAMES = (
@@ -126,6 +129,39 @@ def not_over_note(period: Period, today: dt.date) -> str | None:
     else:
         name = "The period"
     return f"{name} is not over: {period.days_elapsed(today)} of {period.days()} days counted."
+
+
+def _whole_name(period: Period, other: Period) -> str:
+    """ "April" (a month of the same year as `other`), "April 2025", or the period's label."""
+    if _is_month(period):
+        name = MONTH_NAMES[period.start.month - 1]
+        return name if period.start.year == other.start.year else f"{name} {period.start.year}"
+    return period.label or span(period.start, period.end)
+
+
+def like_for_like_note(period: Period, compare: Period, partial: Partial) -> str:
+    """ "1–20 May compared with 1–20 Apr (the same 20 days); all of April beside." """
+    same_year = period.start.year == compare.start.year == partial.through.year
+    elapsed = span(period.start, partial.through, year=not same_year)
+    to_date = partial.compare_to_date
+    assert to_date is not None
+    first = span(to_date.start, to_date.end, year=not same_year)
+    days = plural(to_date.days(), "day")
+    same = f"the same {days}" if to_date.days() == partial.days else f"its first {days}"
+    if partial.days < partial.of:
+        same += f", as {period.label} is not over"
+    return (
+        f"{elapsed} compared with {first} ({same}); all of {_whole_name(compare, period)} beside."
+    )
+
+
+def pace_note(period: Period, partial: Partial, incidents: int) -> str | None:
+    """ "On this pace May ends near 87 incidents." while the period is not over."""
+    if partial.days >= partial.of or not incidents:
+        return None
+    name = MONTH_NAMES[period.start.month - 1] if _is_month(period) else "the period"
+    near = round(incidents * partial.of / partial.days)
+    return f"On this pace {name} ends near {near:,} incidents."
 
 
 def week_heading(week: Period) -> str:

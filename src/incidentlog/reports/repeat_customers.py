@@ -11,6 +11,9 @@ from incidentlog.db import as_date
 from incidentlog.periods import Period
 from incidentlog.reports.common import CUSTOMER, INCIDENT, REASON, Bind, in_period, reading
 
+# The keys of a row, in order: CSV prints them whether any customer came back or not.
+ROW_KEYS = ("customer", "contact", "incidents", "agents", "stores", "first", "last", "reasons")
+
 
 def repeat_customers(
     bind: Bind,

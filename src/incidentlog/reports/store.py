@@ -11,6 +11,7 @@ from incidentlog.reports.common import (
     INCIDENT,
     STORE,
     Bind,
+    Partial,
     compared,
     counts_by,
     measure,
@@ -19,7 +20,6 @@ from incidentlog.reports.common import (
     reading,
     sort_key,
     sum_keys,
-    trend,
 )
 
 SPARK_MONTHS = 6
@@ -54,14 +54,28 @@ def _store_filter(conn: Any, store: str | None) -> list[Any]:
 
 
 def incidents_by_store(
-    bind: Bind, *, period: Period, compare: Period | None = None, store: str | None = None
+    bind: Bind,
+    *,
+    period: Period,
+    compare: Period | None = None,
+    store: str | None = None,
+    partial: Partial | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per store with incidents in the period (or the comparison period), by name."""
+    """One row per store with incidents in the period (or the comparison period), by name.
+
+    With `partial` (the period is not over) the change is counted against the comparison
+    period's first days; the whole comparison period is counted beside, in the same query.
+    """
     months = sparkline_months(period)
+    to_date = partial.compare_to_date if partial else None
     with reading(bind) as conn:
         filters = _store_filter(conn, store)
         current = counts_by(conn, "store", period, *filters, later=True)
-        before = counts_by(conn, "store", compare, *filters) if compare else {}
+        before = {}
+        if compare is not None:
+            before = counts_by(
+                conn, "store", compare, *filters, to_date=to_date.end if to_date else None
+            )
         history = _per_month(conn, months, filters)
     rows = []
     for store_id in current.keys() | before.keys():
@@ -69,10 +83,14 @@ def incidents_by_store(
         compare_counts = None
         if compare is not None:
             compare_counts = (then["incidents"], then["on_spot"]) if then else (0, 0)
+        same_days = None
+        if to_date is not None:
+            same_days = (then["to_date"], then["on_spot_to_date"]) if then else (0, 0)
         row = store_row(
             (current.get(store_id) or before[store_id])["name"],
             (now["incidents"], now["on_spot"], now["later"]) if now else (0, 0, 0),
             compare_counts,
+            same_days,
         )
         by_month = history.get(store_id, {})
         row["last_6_months"] = [by_month.get(month, 0) for month in months]
@@ -101,30 +119,51 @@ def incidents_by_month(
 
 
 def store_row(
-    name: str, counts: tuple[int, int, int], compare_counts: tuple[int, int] | None
+    name: str,
+    counts: tuple[int, int, int],
+    compare_counts: tuple[int, int] | None,
+    same_days: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     incidents, on_spot, later = (int(n) for n in counts)
     row: dict[str, Any] = {"store": name, **measure(incidents, on_spot, later)}
     row["resolved"] = on_spot + later
     row.update(rate_fields(on_spot + later, incidents, "resolved_"))
+    # Q7 asks for incidents against successfully resolved ones: 1.5 means three incidents
+    # for every two resolved (on the spot or later); undefined while none is resolved.
+    row["incidents_per_resolved"] = incidents / row["resolved"] if row["resolved"] else None
     if compare_counts is not None:
         compare_incidents, compare_on_spot = (int(n) for n in compare_counts)
-        row.update(compared(row, compare_incidents, compare_on_spot))
-        row["change"] = incidents - compare_incidents
-        row["trend"] = trend(row["change"])
+        row.update(compared(row, compare_incidents, compare_on_spot, same_days))
     return row
 
 
-def store_totals(rows: list[dict[str, Any]], *, with_compare: bool) -> dict[str, Any]:
+def store_totals(
+    rows: list[dict[str, Any]], *, with_compare: bool, partial: Partial | None = None
+) -> dict[str, Any]:
     """The "All stores" line, in the same shape as a row."""
     sums = sum_keys(rows, ["incidents", "resolved_on_spot", "resolved_later"])
-    compare_sums = sum_keys(rows, ["compare_incidents", "compare_resolved_on_spot"])
+    compare_sums = sum_keys(
+        rows,
+        [
+            "compare_incidents",
+            "compare_resolved_on_spot",
+            "compare_to_date_incidents",
+            "compare_to_date_resolved_on_spot",
+        ],
+    )
+    same_days = None
+    if with_compare and partial is not None:
+        same_days = (
+            compare_sums["compare_to_date_incidents"],
+            compare_sums["compare_to_date_resolved_on_spot"],
+        )
     total = store_row(
         "All stores",
         (sums["incidents"], sums["resolved_on_spot"], sums["resolved_later"]),
         (compare_sums["compare_incidents"], compare_sums["compare_resolved_on_spot"])
         if with_compare
         else None,
+        same_days,
     )
     total["last_6_months"] = [
         sum(r["last_6_months"][month] for r in rows) for month in range(SPARK_MONTHS)

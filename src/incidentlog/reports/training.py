@@ -201,68 +201,226 @@ def _against_before(
 
 
 def verdict(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """improved / no clear change / worse, judged on the first month after the session,
-    and how long the effect stayed significant in the same direction."""
+    """improved / no clear change / worse, and how long the effect stayed clear.
+
+    Judged on the first month after the session when it is clear on its own; otherwise on
+    the months after it taken together (pooled), so that a real effect spread over months
+    with few incidents each is not called "no clear change". When nothing is clear the text
+    says why: which months lack incidents, or how few there were.
+    """
+    base = rows[0]
+    after = [r for r in rows[1:] if r["started"]]
+    if not after:
+        return _no_verdict("not enough data", "the first month after it has not started yet.")
+    pooled = _pooled(base, after)
     first = rows[1]
-    if first["effect"] is None:
-        reason = (
-            "the first month after it has not started yet"
-            if not first["started"]
-            else "too few incidents to compare (each group needs incidents before and after)"
-        )
-        return {
-            "verdict": "not enough data",
-            "effect": None,
-            "p_value": None,
-            "lasted_until": None,
-            "text": f"not enough data — {reason}.",
-        }
-    effect, p_value = first["effect"], first["p_value"]
-    if not first["significant"]:
+    if first["effect"] is not None and first["significant"]:
+        direction = 1 if first["effect"] > 0 else -1
+        lasted, unsure = _lasted(rows, direction, first["effect"])
+        name = "improved" if direction > 0 else "worse"
         text = (
-            f"no clear change — attendees {points(first['trained_change'])} points, "
-            f"other agents {points(first['others_change'])} ({p_text(p_value)})."
+            f"{name} — attendees {points(first['trained_change'])} points while other agents "
+            f"moved {points(first['others_change'])} ({p_text(first['p_value'])}); "
+            f"{_lasting(rows, lasted, unsure)}"
         )
-        return {
-            "verdict": "no clear change",
-            "effect": effect,
-            "p_value": p_value,
-            "lasted_until": None,
-            "text": text,
-        }
-    direction = 1 if effect > 0 else -1
-    lasted = 0
-    for row in rows[1:]:
-        if row["effect"] is None or not row["significant"] or row["effect"] * direction <= 0:
-            break
-        lasted += 1
-    name = "improved" if direction > 0 else "worse"
-    text = (
-        f"{name} — attendees {points(first['trained_change'])} points while other agents "
-        f"moved {points(first['others_change'])} ({p_text(p_value)}); {_lasting(rows, lasted)}"
-    )
+        return _verdict(name, first["effect"], first["p_value"], rows, lasted, text, pooled)
+    if pooled is not None and stats.significant(pooled["p_value"]):
+        direction = 1 if pooled["effect"] > 0 else -1
+        lasted, unsure = _lasted(rows, direction, pooled["effect"])
+        if lasted:
+            name = "improved" if direction > 0 else "worse"
+            text = (
+                f"{name} — over {_window_span(pooled['windows'])} taken together the "
+                f"attendees' change differs from the other agents' by "
+                f"{points(pooled['effect'])} points ({p_text(pooled['p_value'])}, months "
+                f"pooled); {_why_unclear(first, base)}; {_lasting(rows, lasted, unsure)}"
+            )
+            return _verdict(name, pooled["effect"], pooled["p_value"], rows, lasted, text, pooled)
+    if pooled is None:
+        return _no_verdict("not enough data", f"{_missing(after, base)}.", pooled)
+    return _no_verdict("no clear change", _unclear_text(first, after, base, pooled), pooled)
+
+
+def _verdict(
+    name: str,
+    effect: float,
+    p_value: float | None,
+    rows: list[dict[str, Any]],
+    lasted: int,
+    text: str,
+    pooled: dict[str, Any] | None,
+) -> dict[str, Any]:
     return {
         "verdict": name,
         "effect": effect,
         "p_value": p_value,
-        "lasted_until": rows[lasted]["window"],
+        "lasted_until": rows[lasted]["window"] if lasted else None,
+        "lasted_months": lasted,
+        "pooled": pooled,
         "text": text,
     }
 
 
-def _lasting(rows: list[dict[str, Any]], lasted: int) -> str:
+def _no_verdict(name: str, reason: str, pooled: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "verdict": name,
+        "effect": pooled["effect"] if pooled else None,
+        "p_value": pooled["p_value"] if pooled else None,
+        "lasted_until": None,
+        "lasted_months": 0,
+        "pooled": pooled,
+        "text": f"{name} — {reason}",
+    }
+
+
+def _pooled(base: dict[str, Any], after: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The difference in differences of the `after` windows taken together against `before`."""
+    counts = {
+        group: (
+            sum(r[f"{group}_resolved_on_spot"] for r in after),
+            sum(r[f"{group}_incidents"] for r in after),
+        )
+        for group in ("trained", "others")
+    }
+    found = stats.difference_in_differences(
+        (base["trained_resolved_on_spot"], base["trained_incidents"]),
+        counts["trained"],
+        (base["others_resolved_on_spot"], base["others_incidents"]),
+        counts["others"],
+    )
+    if found is None:
+        return None
+    return {
+        "windows": [r["window"] for r in after],
+        "trained_incidents": counts["trained"][1],
+        "others_incidents": counts["others"][1],
+        "effect": found[0],
+        "p_value": found[1],
+    }
+
+
+def _lasted(
+    rows: list[dict[str, Any]], direction: int, reference: float
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many months after the session the effect held, and which of them are clear only
+    pooled with the others.
+
+    A month keeps the effect going when its own difference is significant in the effect's
+    direction, or points the same way at least half as strongly as `reference`; the effect
+    lasted up to the last such month through which the months, pooled, are significant. A
+    month with few incidents does not end a clear effect; a month where it faded does.
+    """
+    base = rows[0]
+    lasted = 0
+    unsure: list[dict[str, Any]] = []
+    for k, row in enumerate(rows[1:], start=1):
+        if not row["started"] or row["effect"] is None or row["effect"] * direction <= 0:
+            break
+        if not row["significant"]:
+            if abs(row["effect"]) < abs(reference) / 2:
+                break
+            unsure.append(row)
+        pooled = _pooled(base, rows[1 : k + 1])
+        if pooled and stats.significant(pooled["p_value"]) and pooled["effect"] * direction > 0:
+            lasted = k
+    return lasted, [r for r in unsure if rows.index(r) <= lasted]
+
+
+def _lasting(rows: list[dict[str, Any]], lasted: int, unsure: list[dict[str, Any]]) -> str:
     """How long the effect stayed clear, in words; `lasted` windows after the session did."""
     running = next((r["window"] for r in rows[1:] if r["started"] and not r["complete"]), None)
     suffix = f" ({running} is still running)" if running else ""
+    note = ""
+    if unsure:
+        names = _and([r["window"] for r in unsure])
+        few = _and([f"{r['trained_incidents']:,}" for r in unsure])
+        if len(unsure) == 1:
+            note = (
+                f"; {names} alone has too few incidents to be sure ({few} by attendees) but "
+                "points the same way, and pooled with the months around it the effect is clear"
+            )
+        else:
+            note = (
+                f"; {names} each have too few incidents alone to be sure ({few} by "
+                "attendees) but point the same way, and pooled the effect is clear"
+            )
     following = rows[lasted + 1] if lasted + 1 < len(rows) else None
     if following is None or not following["started"]:
         if lasted == 1:
-            return f"clear in the first month; too early to say whether it lasts{suffix}."
-        return f"still clear {_months(lasted)} on{suffix}."
+            return f"clear in the first month; too early to say whether it lasts{note}{suffix}."
+        return f"still clear {_months(lasted)} on{note}{suffix}."
     held = "in the first month" if lasted == 1 else f"for {_months(lasted)}"
     if following["effect"] is None:
-        return f"clear {held}; {following['window']} has too few incidents to tell{suffix}."
-    return f"clear {held}, no longer by {following['window']}{suffix}."
+        missing = _missing([following], rows[0])
+        return f"clear {held}; {following['window']} cannot tell: {missing}{note}{suffix}."
+    return (
+        f"clear {held}, no longer by {following['window']}: "
+        f"{points(following['effect'])} points there{note}{suffix}."
+    )
+
+
+def _why_unclear(first: dict[str, Any], base: dict[str, Any]) -> str:
+    """Why the first month alone did not decide."""
+    if first["effect"] is None:
+        return f"{first['window']} alone cannot tell: {_missing([first], base)}"
+    return f"{first['window']} alone ({points(first['effect'])} points) is not enough to be sure"
+
+
+def _unclear_text(
+    first: dict[str, Any],
+    after: list[dict[str, Any]],
+    base: dict[str, Any],
+    pooled: dict[str, Any],
+) -> str:
+    """ "no clear change" with the reason: the differences, and how few incidents they rest on."""
+    if len(after) == 1:
+        if first["effect"] is None:
+            return f"{_missing(after, base)}."
+        return (
+            f"attendees {points(first['trained_change'])} points, "
+            f"other agents {points(first['others_change'])} ({p_text(first['p_value'])})."
+        )
+    shown = [r for r in after if r["effect"] is not None]
+    differences = _and([f"{points(r['effect'])} in {r['window']}" for r in shown])
+    text = (
+        f"the attendees' change differed from the other agents' by {differences} points; "
+        f"even pooled ({pooled['trained_incidents']:,} incidents by attendees, "
+        f"{pooled['others_incidents']:,} by other agents since the session) that is within "
+        f"what chance explains ({p_text(pooled['p_value'])})"
+    )
+    few = sorted({r["trained_incidents"] for r in shown} | {base["trained_incidents"]})
+    if few and few[0] < SMALL_SAMPLE:
+        text += "; more incidents are needed to tell"
+    if len(shown) < len(after):
+        text += f"; {_missing([r for r in after if r['effect'] is None], base)}"
+    return text + "."
+
+
+# Below this many incidents in a window a rate moves by ten points or more on one incident.
+SMALL_SAMPLE = 10
+
+
+def _missing(windows: list[dict[str, Any]], base: dict[str, Any]) -> str:
+    """Which evidence is missing: the groups and windows without incidents."""
+    gaps = []
+    for group, who in (("trained", "the attendees"), ("others", "the other agents")):
+        if not base[f"{group}_incidents"]:
+            gaps.append(f"{who} had no incidents before the session")
+        empty = [r["window"] for r in windows if not r[f"{group}_incidents"]]
+        if empty:
+            gaps.append(f"{who} had none in {_and(empty)}")
+    if not gaps:
+        return "too few incidents to compare"
+    return "; ".join(gaps)
+
+
+def _window_span(windows: list[str]) -> str:
+    """ "after-1–after-3", or the one window."""
+    return windows[0] if len(windows) == 1 else f"{windows[0]}–{windows[-1]}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _months(n: int) -> str:

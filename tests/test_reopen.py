@@ -3,6 +3,9 @@ its history kept; upgrading a version-0003 database to the history schema keeps 
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
 import sqlite3
 from pathlib import Path
@@ -55,7 +58,7 @@ def test_list_json_of_open_and_on_the_spot_incidents_has_the_new_keys(cli: Cli) 
         (None, None, []),
     ]
     csv_lines = cli("list", "--format", "csv").stdout.splitlines()
-    assert "later_resolution" in csv_lines[0].split(",") and "checks" not in csv_lines[0]
+    assert csv_lines[0].split(",")[-2:] == ["later_resolution", "checks"]
     empty = cli("list", "--period", "2025", "--format", "csv").stdout.splitlines()
     assert empty == [csv_lines[0]]  # the same columns with no rows
 
@@ -287,3 +290,36 @@ def test_list_json_imports_as_it_is(cli: Cli, tmp_path: Path) -> None:
     target = str(tmp_path / "copy.db")
     cli("--db", target, "import", str(path), "--new-store", "--new-agent")
     assert cli("--db", target, "list", "--format", "json").json() == listed
+
+
+@pytest.mark.backends
+def test_check_backs_show_in_show_and_list(cli: Cli, sql: Sql) -> None:
+    incident_id = _open_incident(cli)
+    # as a check-back is stored (the `check` command writes these rows)
+    for at, outcome, note in (
+        ("2026-05-19 09:00:00", "no-answer", ""),
+        ("2026-05-20 10:30:00", "satisfied", "happy with the voucher"),
+    ):
+        sql.rows(
+            "INSERT INTO incident_event (incident_id, kind, at, outcome, note, actor, created_at) "
+            "VALUES (:id, 'check', :at, :outcome, :note, 'jane@till-1', :at) RETURNING id",
+            {
+                "id": incident_id,
+                "at": dt.datetime.fromisoformat(at),
+                "outcome": outcome,
+                "note": note,
+            },
+        )
+    expected = [
+        {"at": "2026-05-19T09:00", "outcome": "no-answer", "note": ""},
+        {"at": "2026-05-20T10:30", "outcome": "satisfied", "note": "happy with the voucher"},
+    ]
+    assert cli("show", str(incident_id), "--format", "json").json()["checks"] == expected
+    assert cli("list", "--format", "json").json()[0]["checks"] == expected
+    [row] = csv.DictReader(io.StringIO(cli("list", "--format", "csv").stdout))
+    assert row["checks"] == (
+        "2026-05-19 09:00 no-answer; 2026-05-20 10:30 satisfied: happy with the voucher"
+    )
+    assert (
+        "checked back (satisfied): happy with the voucher" in cli("show", str(incident_id)).stdout
+    )

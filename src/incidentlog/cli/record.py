@@ -317,14 +317,23 @@ def list_(
             conn, _filter(chosen, store, agent, customer, reason, open_only, limit)
         )
     title = f"Incidents · {chosen.label}" if chosen else "Incidents"
+    if fmt == "csv":  # a cell holds text, never a structure
+        rows = [{**row, "checks": checks_text(row["checks"])} for row in rows]
     render(
         rows,
         incident_columns(),
         fmt,
         title=title,
         empty="No incidents match.",
-        # check-backs are a list, so not a CSV cell; JSON gives them
-        csv_keys=incident_csv_keys("later_resolution"),
+        csv_keys=incident_csv_keys("later_resolution", "checks"),
+    )
+
+
+def checks_text(checks: list[dict[str, Any]]) -> str:
+    """Check-backs as one line: `2026-05-22 10:00 satisfied: happy now; ...`."""
+    return "; ".join(
+        f"{str(c['at']).replace('T', ' ')} {c['outcome']}" + (f": {c['note']}" if c["note"] else "")
+        for c in checks
     )
 
 

@@ -24,6 +24,7 @@ fails if any of them was skipped. The summary at the end says how many of them r
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,10 @@ BACKENDS = ("sqlite", "postgres")
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "backends: run this test on SQLite and on PostgreSQL (see tests/conftest.py)"
+    )
+    config.addinivalue_line(
+        "markers",
+        "no_database: INCIDENTLOG_DB names a file that does not exist yet (see tests/conftest.py)",
     )
 
 
@@ -99,6 +104,18 @@ def postgres_url(postgres_server: pg.PostgresServer) -> Iterator[str]:
         postgres_server.drop_database(url)
 
 
+@pytest.fixture(scope="session")
+def empty_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database at the current schema, made once and copied per test."""
+    from incidentlog.db import Database
+
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    db = Database("sqlite:///" + str(path))
+    db.connect().close()
+    db.dispose()
+    return path
+
+
 @pytest.fixture(autouse=True)
 def isolated(
     tmp_path: Path,
@@ -106,11 +123,21 @@ def isolated(
     backend: str,
     request: pytest.FixtureRequest,
 ) -> Path:
+    """The test's database: INCIDENTLOG_DB names an empty database at the current schema.
+
+    A database named explicitly must exist for read commands (only writers create one), so
+    every test starts, like a till already set up, with an empty one. Tests of what happens
+    before the first write are marked `no_database`: INCIDENTLOG_DB then names a file that
+    does not exist yet.
+    """
     db_path = tmp_path / "incidents.db"
     if backend == "postgres":
         monkeypatch.setenv("INCIDENTLOG_DB", request.getfixturevalue("postgres_url"))
     else:
         monkeypatch.setenv("INCIDENTLOG_DB", str(db_path))
+        if request.node.get_closest_marker("no_database") is None:
+            shutil.copyfile(request.getfixturevalue("empty_sqlite"), db_path)
+            db_path.chmod(0o600)
     monkeypatch.setenv("INCIDENTLOG_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("INCIDENTLOG_TODAY", TODAY)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

@@ -46,7 +46,15 @@ def test_no_command_on_an_empty_database_explains_what_to_do(cli: Cli) -> None:
 def test_today_option_overrides_the_date(cli: Cli) -> None:
     cli.add("Ann", at="2026-01-15 10:00")
     assert cli("--today", "2026-01-20", "list", "--format", "json").json()[0]["customer"] == "Ann"
-    assert "INCIDENTLOG_TODAY" in cli.fails("--today", "not-a-date", "list", code=2).stderr or True
+
+
+@pytest.mark.parametrize("value", ["not-a-date", "2026-02-30", "1800-01-01"])
+def test_a_bad_today_option_is_blamed_on_the_option(cli: Cli, value: str) -> None:
+    stderr = cli.fails("--today", value, "list", code=2).stderr
+    assert stderr.startswith("Error: --today must") and value in stderr, stderr
+    assert "INCIDENTLOG_TODAY" not in stderr
+    # the refused value did not become today for what runs next in the same process
+    cli("list")
 
 
 def test_unknown_command_is_exit_2(cli: Cli) -> None:

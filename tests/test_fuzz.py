@@ -10,6 +10,7 @@ import io
 import json
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from incidentlog.dates import parse_day, parse_when
 from incidentlog.errors import InvalidInput
 from incidentlog.periods import parse_period
-from tests.conftest import Sql
+from tests.conftest import TODAY, Sql
 from tests.helpers import Cli, Result
 
 pytestmark = pytest.mark.backends
@@ -415,3 +416,117 @@ def test_json_of_hostile_text_is_valid_json(cli: Cli) -> None:
     listed = json.loads(cli("list", "--format", "json").stdout)
     assert listed[0]["customer"] == 'Ann "Lee" \\ </script>'
     assert listed[0]["description"] == "tab\there\nnewline"
+
+
+# -- every command, every argument -----------------------------------------------------------
+
+# Commands left out: `demo` fills the database with months of records (seconds per example);
+# the rest run with whatever hypothesis makes of their options.
+SLOW = {("demo",)}
+HUGE = st.integers(min_value=-(2**80), max_value=2**80).map(str)
+ODD_NUMBERS = st.sampled_from(
+    ["0", "-0", "+7", " 3 ", "1e3", "0x10", "\u0663", "9" * 40, "-" + "9" * 40, "", "NaN"]
+)
+CONTROL = st.sampled_from(
+    ["\x1b]0;pwned\x07", "\x1b[2J", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "a\rb", "\x07",
+     "\u202eevil", "\x9b31m", "\x00", "\udcff", "caf\udce9", "\ud800", "\x7f", "\t", "\n"]
+)  # fmt: skip
+ODD_DATES = st.sampled_from(
+    ["2026-02-30", "0000-01-01", "0001-01-01", "9999-12-31 23:59", "13/13/2026", "03/04/2026",
+     "2026-05-20T10:00+05:00", "2026-05-20T10:00Z", "2026-05-20 10:00 PST", "yesterday 25:99",
+     "1000000000 days ago", "in 99999999 years", "2026-W99", "2026-Q0", "last-0-days",
+     "last-99999999999-days", "0001-01..9999-12", "2026-05..2026-01", "9999999-01", "today"]
+)  # fmt: skip
+hostile_text = st.one_of(text, CONTROL, CONTROL.map(lambda c: f"Ann {c} Lee"))
+DATE_OPTIONS = {"--at", "--on", "--follow-up", "--from", "--to", "--today", "--week"}
+PERIOD_OPTIONS = {"--period", "--compare", "-p"}
+
+
+def every_command() -> list[tuple[tuple[str, ...], list[Any]]]:
+    from typer.main import get_command
+
+    from incidentlog.cli.main import app
+
+    found: list[tuple[tuple[str, ...], list[Any]]] = []
+
+    def walk(command: Any, path: tuple[str, ...]) -> None:
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for name, sub in subcommands.items():
+                walk(sub, (*path, name))
+        elif path not in SLOW:
+            found.append((path, [p for p in command.params if p.name != "help"]))
+
+    walk(get_command(app), ())
+    return found
+
+
+COMMANDS = every_command()
+VALID_DATES = st.sampled_from(["2026-05-01", "yesterday 15:30", "2 hours ago", "last friday"])
+VALID_PERIODS = st.sampled_from(["2026-05", "last-month", "this-month", "2026-Q2", "2026-W20"])
+
+
+def value_for(param: Any, option: str | None) -> st.SearchStrategy[str]:
+    kind = type(param.type).__name__.lower()
+    if "int" in kind:
+        return st.one_of(st.sampled_from(["1", "2", "3", "6"]), HUGE, ODD_NUMBERS, hostile_text)
+    if "choice" in kind:
+        valid = st.sampled_from(list(param.type.choices))
+        return st.one_of(valid, valid, hostile_text)
+    if "path" in kind:
+        # Files land in the test's own folder: nothing outside it is named.
+        return st.one_of(st.sampled_from(["x.csv", "out.json", "copy.db"]), hostile_text).map(
+            lambda v: "f-" + v.replace("/", "_").replace("\x00", "_")
+        )
+    if option in DATE_OPTIONS:
+        return st.one_of(VALID_DATES, ODD_DATES, when_text, hostile_text)
+    if option in PERIOD_OPTIONS:
+        return st.one_of(VALID_PERIODS, ODD_DATES, period_text, hostile_text)
+    return st.one_of(names_, names_, hostile_text, HUGE)
+
+
+@st.composite
+def invocations(draw: st.DrawFn) -> list[str]:
+    path, params = draw(st.sampled_from(COMMANDS))
+    argv: list[str] = []
+    positional: list[str] = []
+    for param in params:
+        if param.param_type_name == "argument":
+            if draw(st.integers(0, 5)):  # mostly given
+                positional.append(draw(value_for(param, None)))
+        elif draw(st.integers(0, 3)) == 0:  # each option now and then
+            option = draw(st.sampled_from([*param.opts, *param.secondary_opts]))
+            if param.is_flag:
+                argv.append(option)
+            else:
+                argv += [option, draw(value_for(param, option))]
+    # the global --today, before the command
+    today = (
+        ["--today", draw(st.one_of(ODD_DATES, day_text, text))]
+        if draw(st.integers(0, 7)) == 0
+        else []
+    )
+    # after `--` an argument may start with a dash
+    return [*today, *path, *argv, *(["--", *positional] if positional else [])]
+
+
+@settings(FUZZ, max_examples=120)
+@given(argv=invocations())
+def test_every_command_takes_any_arguments(
+    cli: Cli, sql: Sql, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """Ints up to 2^80, surrogates, control characters, odd dates and periods, anywhere."""
+    monkeypatch.chdir(tmp_path)
+    # --today holds for the rest of its process, and every example shares this one
+    monkeypatch.setenv("INCIDENTLOG_TODAY", TODAY)
+    if counts(sql)["incident"] == 0:
+        cli.add("Ann Lee", resolved=False, at="2026-05-01 10:00", follow_up="2026-05-25")
+        cli.add("Bob Stone", reason="late delivery", at="2026-04-03 09:00")
+        cli("training", "add", "--topic", "Calm", "--kind", "review", "--minutes", "30",
+            "--agents", "Jane", "--on", "2026-04-10")  # fmt: skip
+    before = counts(sql)
+    result = cli(*argv, input="", ok=False)
+    check_outcome(result, before, counts(sql))
+    for ch in ("\x1b", "\x07", "\u202e"):
+        if "--format" not in argv and "-f" not in argv:
+            assert ch not in result.stdout + result.stderr, (argv, result.stdout, result.stderr)

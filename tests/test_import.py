@@ -372,6 +372,7 @@ def test_import_from_standard_input(cli: Cli) -> None:
     assert len(everything(cli)) == 1
 
 
+@pytest.mark.no_database
 def test_a_missing_file_is_reported_before_any_database_is_made(
     cli: Cli, tmp_path: Path, isolated: Path
 ) -> None:

@@ -54,8 +54,10 @@ def test_database_in_a_new_directory_is_owner_only(
     cli: Cli, tmp_path: Path, open_umask: None
 ) -> None:
     path = tmp_path / "new" / "dir" / "shop.db"
-    cli("--db", str(path), "db", "info")
+    cli("--db", str(path), "add", "Ann", "--reason", "x", "--resolved", "--store", "N",
+        "--agent", "J")  # fmt: skip
     assert mode(path) == 0o600
+    assert mode(path.parent) == mode(path.parent.parent) == 0o700
 
 
 def test_config_file_is_owner_only(cli: Cli, tmp_path: Path, open_umask: None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from pathlib import Path
@@ -72,13 +71,43 @@ def _check_key(key: str) -> None:
         raise InvalidInput(f'Unknown config key "{key}". Known keys: {", ".join(KEYS)}.')
 
 
+def _toml_string(value: str) -> str:
+    """A TOML basic string holding exactly `value`.
+
+    TOML allows no control character (DEL included) raw in a string, and a file that breaks
+    that rule stops every later command; so each is written as an escape.
+    """
+    out = []
+    for ch in value:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def _write(data: dict[str, str]) -> None:
     path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A JSON string literal is a valid TOML basic string for every value we store.
-    text = "".join(f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in sorted(data.items()))
+    for key, value in data.items():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput(f"The value for {key} is not valid UTF-8 text.") from None
+    text = "".join(f"{k} = {_toml_string(v)}\n" for k, v in sorted(data.items()))
+    # Never write a file that would not read back as what was set.
+    if tomllib.loads(text) != data:  # pragma: no cover - a bug in _toml_string
+        raise InvalidInput("The setting cannot be written as TOML; nothing was changed.")
+    from incidentlog.db import make_private_dirs
+
+    make_private_dirs(path.parent)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

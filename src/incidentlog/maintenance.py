@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from incidentlog import schema
-from incidentlog.db import Database, as_date, configure_sqlite
+from incidentlog.db import Database, as_date, check_sqlite, configure_sqlite
 from incidentlog.errors import Conflict, DomainError
 
 
@@ -39,18 +40,35 @@ def database_info(db: Database) -> dict[str, Any]:
     }
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_sqlite_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def backup_sqlite(db: Database, target: Path, *, overwrite: bool = False) -> int:
-    """Copy with SQLite's online backup API: a consistent snapshot while others write."""
+    """Copy with SQLite's online backup API: a consistent snapshot while others write.
+
+    The database is checked first (`PRAGMA integrity_check`: a damaged database is not
+    copied over good backups) and so is the copy, before it takes the target's name. The
+    copy is written to a temporary file beside the target, synced, then renamed: a failed
+    backup leaves nothing behind, and one killed outright leaves a temporary file that the
+    next backup to that folder removes.
+    """
     if db.path is None:
         raise DomainError("db backup copies SQLite files; back up PostgreSQL with pg_dump.")
-    target = target.expanduser()
-    if target.exists() and not overwrite:
-        raise Conflict(f"{target} exists; pass --force to overwrite it.")
-    if target.resolve() == db.path.resolve():
-        raise Conflict("The backup cannot overwrite the database itself.")
+    target = target.expanduser().absolute()
+    _refuse_target(db.path, target, overwrite)
+    _remove_stale_partials(target)
     with db.connect() as conn:
         source: sqlite3.Connection = conn.raw  # type: ignore[attr-defined]
-        tmp = target.with_name(target.name + ".partial")
+        check_sqlite(source, db.path, "integrity_check")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}{PARTIAL}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.close(fd)
@@ -59,13 +77,76 @@ def backup_sqlite(db: Database, target: Path, *, overwrite: bool = False) -> int
                 source.backup(dest)
                 pages = int(dest.execute("PRAGMA page_count").fetchone()[0])
                 dest.execute("PRAGMA journal_mode = DELETE")
+                try:
+                    check_sqlite(dest, target, "integrity_check")
+                except DomainError as exc:
+                    raise DomainError(
+                        f"The copy did not pass its integrity check; nothing was written "
+                        f"to {target}."
+                    ) from exc
             finally:
                 dest.close()
+            _fsync(tmp)
             os.replace(tmp, target)
+            _fsync(target.parent)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise DomainError(f"Cannot write {target}: {exc.strerror}.") from exc
+        except sqlite3.Error as exc:
+            raise DomainError(f"Cannot write {target}: {exc}.") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
     return pages
+
+
+PARTIAL = ".backup-partial"
+
+
+def _refuse_target(live: Path, target: Path, overwrite: bool) -> None:
+    names = {live.resolve()} | {
+        live.resolve().with_name(live.name + suffix) for suffix in ("-wal", "-shm", "-journal")
+    }
+    if target.resolve() in names or (target.exists() and target.samefile(live)):
+        raise Conflict("The backup cannot overwrite the database itself.")
+    if not target.exists():
+        return
+    if not overwrite:
+        raise Conflict(f"{target} exists; pass --force to overwrite it.")
+    if target.is_dir():
+        raise Conflict(f"{target} is a folder; name the backup file.")
+    in_use = [s for s in ("-wal", "-journal") if target.with_name(target.name + s).exists()]
+    if is_sqlite_file(target) and in_use:
+        # A database with its journal beside it is in use (or was left mid-change):
+        # it is somebody's live database, not an earlier backup.
+        raise Conflict(
+            f"{target} is a database in use ({target.name}{in_use[0]} is beside it); "
+            "the backup never writes over a live database."
+        )
+
+
+def _remove_stale_partials(target: Path) -> None:
+    """Temporary files of earlier backups of this target whose process is gone."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*{PARTIAL}"):
+        pid = leftover.name[len(target.name) + 2 : -len(PARTIAL)]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def upgrade_schema(db: Database) -> tuple[str | None, str]:

@@ -152,6 +152,9 @@ def render_table(
 def _cell(column: Column, row: dict[str, Any]) -> Any:
     from rich.text import Text
 
+    from incidentlog.console import inert
+
     value = row.get(column.key)
     shown = column.show(value, row) if column.show else show_value(value)
-    return shown if column.markup or not isinstance(shown, str) else Text(shown)
+    # Made inert before Rich measures the cell, so a row with an escape still lines up.
+    return shown if column.markup or not isinstance(shown, str) else Text(inert(shown))

@@ -39,6 +39,11 @@ def ensure_current(db: Database, conn: Conn) -> None:
             f"{db.describe()} has schema version {revision}, newer than this incidentlog "
             f"knows ({HEAD}); upgrade incidentlog."
         )
+    if getattr(db, "read_only", False):
+        raise DomainError(
+            f"{db.describe()} is read-only and its schema (version {revision or 'none'}) "
+            f"needs an upgrade to {HEAD}: open it once where it can be written."
+        )
     upgrade(db, conn)
 
 
@@ -65,46 +70,123 @@ def _alembic_upgrade(sa_connection: object) -> None:
 
 
 def _upgrade_sqlite(db: Database, conn: Conn) -> None:
+    """Upgrade in one transaction under the write lock, after a checked copy of the file.
+
+    SQLite DDL is transactional, so a kill at any moment leaves the old version or the new
+    one. BEGIN IMMEDIATE serialises upgraders: the others wait on the busy timeout, then
+    find HEAD and go on.
+    """
     from sqlalchemy import create_engine
     from sqlalchemy.pool import StaticPool
 
     raw: sqlite3.Connection = conn.raw  # type: ignore[attr-defined]
-    if _sqlite_revision(raw) is not None:
-        _safety_copy(db, raw)
-    # Hold the write lock for the whole upgrade so two processes opening a fresh file at
-    # once cannot both create the tables; DDL is transactional in SQLite.
-    raw.execute("BEGIN IMMEDIATE")
+    raw.row_factory = None
+    engine = create_engine("sqlite://", creator=lambda: raw, poolclass=StaticPool)
     try:
-        if _sqlite_revision(raw) == HEAD:
-            raw.rollback()
-            return
-        raw.row_factory = None
-        engine = create_engine("sqlite://", creator=lambda: raw, poolclass=StaticPool)
+        # The engine's first connect rolls the connection back; let it happen before our BEGIN.
         with engine.connect() as sa_conn:
-            _alembic_upgrade(sa_conn)
-        if raw.in_transaction:
-            raw.commit()
-    except BaseException:
+            # Batch migrations rebuild tables; foreign keys are checked as a whole at the end.
+            # (The pragma is a no-op inside a transaction, so it goes first.)
+            raw.execute("PRAGMA foreign_keys = OFF")
+            # SQLAlchemy's begin() issues nothing to pysqlite (isolation_level=None means
+            # no implicit BEGIN either), so this BEGIN IMMEDIATE is the one transaction, and
+            # alembic, finding a transaction already open, neither commits nor rolls back.
+            outer = sa_conn.begin()
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                before = _sqlite_revision(raw)
+                if before == HEAD:
+                    outer.rollback()
+                    return
+                if before is not None:
+                    _safety_copy(db, before)
+                _alembic_upgrade(sa_conn)
+                broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DomainError(
+                        f"The upgrade of {db.describe()} would break {len(broken)} references "
+                        "between records; nothing was changed."
+                    )
+                outer.commit()
+            except BaseException:
+                if raw.in_transaction:
+                    raw.rollback()
+                raise
+    finally:
         if raw.in_transaction:
             raw.rollback()
-        raise
-    finally:
         raw.row_factory = sqlite3.Row
+        raw.execute("PRAGMA foreign_keys = ON")
 
 
-def _safety_copy(db: Database, raw: sqlite3.Connection) -> None:
-    """Keep a copy of the file as it was before its first upgrade to this HEAD."""
+def safety_copy_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.before-{HEAD}.bak")
+
+
+def _safety_copy(db: Database, revision: str) -> None:
+    """Keep a checked copy of the file as it is just before this upgrade.
+
+    Called under the upgrade's write lock, so the file cannot change while it is copied.
+    A copy already there is kept only if it is a whole database at this revision; anything
+    else (torn by a kill, from another version) is remade. The copy is written under a
+    temporary name, synced, checked and only then renamed, so the final name never holds a
+    torn copy.
+    """
     assert db.path is not None
-    copy = db.path.with_name(f"{db.path.name}.before-{HEAD}.bak")
-    if copy.exists():
+    final = safety_copy_path(db.path)
+    if final.exists() and _good_copy(final, revision):
         return
-    fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
-    dest = sqlite3.connect(copy)
+    tmp = final.with_name(f"{final.name}.{os.getpid()}.tmp")
     try:
-        raw.backup(dest)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        # A second connection reads the file: the backup API loops forever on a source
+        # connection that is inside a transaction. Our write lock keeps the file still.
+        source = sqlite3.connect(db.path, timeout=30)
+        dest = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+            source.close()
+        if not _good_copy(tmp, revision):
+            raise DomainError(
+                f"Cannot make a good copy of {db.path} before upgrading it (the database "
+                "may be damaged); nothing was changed."
+            )
+        _fsync(tmp)
+        os.replace(tmp, final)
+        _fsync(final.parent)
+    except OSError as exc:
+        raise DomainError(
+            f"Cannot write the pre-upgrade copy {final}: {exc.strerror}; nothing was changed."
+        ) from exc
     finally:
-        dest.close()
+        tmp.unlink(missing_ok=True)
+
+
+def _good_copy(path: Path, revision: str) -> bool:
+    try:
+        copy = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        if copy.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            return False
+        return _sqlite_revision(copy) == revision
+    except sqlite3.Error:
+        return False
+    finally:
+        copy.close()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _sqlite_revision(raw: sqlite3.Connection) -> str | None:

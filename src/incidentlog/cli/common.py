@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from incidentlog.db import Unreachable
 
 if TYPE_CHECKING:
     from incidentlog.db import Conn, Database
@@ -54,30 +56,97 @@ def set_globals(db: str | None, today: str | None) -> None:
     if today is not None:
         # Exported so every "today" in this process (periods, dates) agrees with --today.
         os.environ["INCIDENTLOG_TODAY"] = today
-        from incidentlog.errors import InvalidInput
-        from incidentlog.periods import TODAY_ENV
-        from incidentlog.periods import today as fixed_today
-
-        try:
-            fixed_today()
-        except InvalidInput as exc:  # the message must name the option that was typed
-            raise InvalidInput(str(exc).replace(TODAY_ENV, "--today")) from None
 
 
-def database() -> Database:
+def locate() -> Database:
+    """The chosen database, whether or not it exists yet."""
     from incidentlog.db import Database
 
     return Database.from_option(STATE.db)
 
 
+def database(*, create: bool = False) -> Database:
+    """The chosen database, for a command that reads it (or writes it: `create=True`).
+
+    Only writers create a database. A reader of a database named explicitly that does not
+    exist fails with `No database at PATH` (a mistyped path in a cron line must not print a
+    summary of zeros); a reader of the default location before the first write gets the
+    welcome instead. Neither creates a file or a folder.
+    """
+    from incidentlog.db import named_explicitly
+
+    db = locate()
+    if create or db.exists():
+        return db
+    if named_explicitly(STATE.db):
+        from incidentlog.errors import DomainError
+
+        raise DomainError(f"No database at {db.describe()}.")
+    from incidentlog.cli.welcome import welcome
+
+    welcome()
+    raise typer.Exit(0)
+
+
+# What `add` and `training add` keep in the outbox when the server is away: the kind
+# ("incident" or "training"), the recording layer's input dataclass, and its flags.
+Keep = Callable[[], tuple[str, Any, dict[str, bool]]]
+
+
 @contextmanager
-def connect() -> Iterator[Conn]:
-    """An open connection to the chosen database, schema up to date."""
-    conn = database().connect()
+def connect(*, create: bool = False, keep: Keep | None = None) -> Iterator[Conn]:
+    """An open connection to the chosen database, schema up to date.
+
+    Commands that record something pass `create=True`: they make the database on first use
+    and say so on stderr. Every other command needs it to exist (see `database`).
+    With `keep`, a server that cannot be reached does not lose the record: it goes to this
+    till's outbox and the command ends there with exit 0 and a warning. Whatever waits in
+    the outbox is sent first by the next command that reaches the server.
+    """
+    from incidentlog.console import echo
+
+    db = database(create=create)
+    new = create and not db.exists()
     try:
+        conn = db.connect(create=create)
+    except Unreachable as exc:
+        if keep is None:
+            raise
+        _keep_in_outbox(db, keep, exc)
+        raise typer.Exit(0) from exc
+    if new:
+        echo(f"Created a new database at {db.describe()}.", err=True)
+    try:
+        if db.dialect == "postgresql":
+            _send_outbox(db, conn)
         yield conn
     finally:
         conn.close()
+
+
+def _keep_in_outbox(db: Database, keep: Keep, exc: Exception) -> None:
+    from incidentlog import outbox
+    from incidentlog.console import note
+
+    kind, data, flags = keep()
+    path = outbox.keep(kind, data, flags, db.url)
+    what = "incident" if kind == "incident" else "training session"
+    note(
+        f"Warning: {exc} The {what} is kept in this till's outbox ({path.name}) and will be "
+        "recorded by the next command that reaches the server; `incidentlog db outbox` "
+        "lists what waits."
+    )
+
+
+def _send_outbox(db: Database, conn: Conn) -> None:
+    from incidentlog import outbox
+    from incidentlog.console import note
+
+    sent, problems = outbox.send(conn, db.url)
+    if sent:
+        note(f"Recorded {sent} record{'s' if sent != 1 else ''} kept in this till's outbox.")
+    for problem in problems:
+        note(f"Warning: an outbox record could not be recorded yet ({problem}); it waits.")
 
 
 def period(

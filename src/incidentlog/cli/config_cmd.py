@@ -12,6 +12,16 @@ from incidentlog.errors import NotFound
 
 app = typer.Typer(no_args_is_help=True)
 
+
+def _shown(key: str, value: str) -> str:
+    """A setting as it may be printed: a database URL's password never is."""
+    if key == "db":
+        from incidentlog.db import mask_url
+
+        return mask_url(value)
+    return value
+
+
 Key = Annotated[str, typer.Argument(help=f"One of: {', '.join(config.KEYS)}.")]
 
 
@@ -24,7 +34,7 @@ def get(key: Key) -> None:
     value = config.get(key)
     if value is None:
         raise NotFound(f"{key} is not set.")
-    echo(value)
+    echo(_shown(key, value))
 
 
 @app.command("set")
@@ -33,8 +43,12 @@ def set_(key: Key, value: Annotated[str, typer.Argument(help="The value.")]) -> 
 
     Example: incidentlog config set store "Harbour Street"
     """
+    if key == "db":
+        from incidentlog.db import check_url
+
+        check_url(value.strip(), "config set db")
     config.set_value(key, value)
-    echo(f"{key} = {config.get(key)}")
+    echo(f"{key} = {_shown(key, config.get(key) or '')}")
 
 
 @app.command("unset")
@@ -56,5 +70,6 @@ def list_() -> None:
     """
     values = config.load()
     for key, meaning in config.KEYS.items():
-        echo(f"{key:<6} {values.get(key, '(unset)'):<30} # {meaning}")
+        shown = _shown(key, values[key]) if key in values else "(unset)"
+        echo(f"{key:<6} {shown:<30} # {meaning}")
     echo(f"# {config.config_path()}")

@@ -138,7 +138,10 @@ def import_(
 
     with _readable(file) as path:
         source = open_file(path, kind)  # a missing file or bad header: before any database
-        with common.connect() as conn, _progress_bar(source.size >= PROGRESS_MIN_BYTES) as bar:
+        with (
+            common.connect(create=not dry_run) as conn,
+            _progress_bar(source.size >= PROGRESS_MIN_BYTES) as bar,
+        ):
             result = import_source(
                 conn,
                 source,
@@ -280,7 +283,7 @@ def demo(
     """
     from incidentlog.demo import load
 
-    with common.connect() as conn, _progress_bar(True) as progress:
+    with common.connect(create=True) as conn, _progress_bar(True) as progress:
         result = load(conn, force=force, progress=progress)
     _tour(result)
 

@@ -1,4 +1,4 @@
-"""`incidentlog db info|backup|upgrade`."""
+"""`incidentlog db info|backup|upgrade|outbox`."""
 
 from __future__ import annotations
 
@@ -19,17 +19,23 @@ def info(fmt: common.FormatOption = "table") -> None:
 
     Example: incidentlog db info
     """
+    import sys
+
     from incidentlog.maintenance import database_info
-    from incidentlog.render import check_format, to_json
+    from incidentlog.render import check_format, to_json, write_csv
 
     fmt = check_format(fmt)
     details = database_info(common.database())
     if fmt == "json":
-        echo(to_json(details))
+        sys.stdout.write(to_json(details) + "\n")
+        return
+    if fmt == "csv":
+        # One header row and one row of values: the same columns as the JSON keys.
+        write_csv([details], list(details))
         return
     for key, value in details.items():
-        label = key.replace("_", " ")
-        echo(f"{label + ':':<18}{value if value is not None else '—'}")
+        label = key.replace("_", " ") + ":"
+        echo(f"{label:<17} {value if value is not None else '—'}")
 
 
 @app.command("backup")
@@ -55,8 +61,40 @@ def upgrade() -> None:
     """
     from incidentlog.maintenance import upgrade_schema
 
-    before, after = upgrade_schema(common.database())
+    # Writes the schema, so like the other writers it creates a database that is not there.
+    db = common.database(create=True)
+    new = not db.exists()
+    before, after = upgrade_schema(db)
+    if new:
+        echo(f"Created a new database at {db.describe()}.", err=True)
     if before == after:
         echo(f"Schema is up to date (version {after}).")
     else:
         echo(f"Upgraded schema from version {before or 'none'} to {after}.")
+
+
+@app.command("outbox")
+def outbox(fmt: common.FormatOption = "table") -> None:
+    """What this till keeps in its outbox, waiting for the database server.
+
+    Example: incidentlog db outbox
+    """
+    from incidentlog.outbox import listing
+    from incidentlog.render import Column, render
+
+    columns = [
+        Column("kept_at", "Kept at", no_wrap=True),
+        Column("kind", "Kind"),
+        Column("what", "Customer / topic"),
+        Column("when", "When"),
+        Column("database", "For"),
+        Column("key", "Key"),
+    ]
+    render(
+        listing(),
+        columns,
+        fmt,
+        title="Outbox",
+        csv_keys=[c.key for c in columns],
+        empty="The outbox is empty: every record has reached the database.",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import sys
 from typing import Annotated, Any
 
@@ -10,24 +11,30 @@ import typer
 from typer.core import TyperGroup
 
 try:  # typer >= 0.29 vendors click
+    from typer._click import core as click_core
     from typer._click import exceptions as click
+    from typer._click import types as click_types
 except ImportError:  # pragma: no cover
-    from click import exceptions as click  # type: ignore[no-redef]
+    from click import core as click_core  # type: ignore[no-redef, import-not-found, unused-ignore]
+    from click import exceptions as click  # type: ignore[no-redef, import-not-found, unused-ignore]
+    from click import types as click_types  # type: ignore[no-redef, import-not-found, unused-ignore]
 
 from incidentlog import __version__
 from incidentlog.cli import common, config_cmd, data_cmd, db_cmd, record, report_cmd, training_cmd
 from incidentlog.cli.entities_cmd import agents, reasons, stores
-from incidentlog.console import error
-from incidentlog.errors import IncidentlogError
+from incidentlog.console import error, inert
+from incidentlog.errors import IncidentlogError, InvalidInput
 
 
 class IncidentlogGroup(TyperGroup):
     """Turns every failure into one plain line on stderr and the spec's exit code."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        _guard_parameters(self)
         code = 0
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            kwargs["standalone_mode"] = False
+            result = super().main(*args, **kwargs)
             code = result if isinstance(result, int) else 0
         except click.UsageError as exc:
             hint = ""
@@ -62,6 +69,84 @@ class IncidentlogGroup(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code)
+
+
+# Every whole number a command takes ends up in SQL, where integers are 64-bit.
+SMALLEST = -(2**63)
+LARGEST = 2**63 - 1
+
+
+def _guard_parameters(command: click_core.Command) -> None:
+    """Give every option and argument of every command the checks no value may skip.
+
+    Done here, once, so that a command added later gets them too: a value that is not valid
+    UTF-8 (the shell passed bytes the locale cannot decode) or holds a NUL, and a whole
+    number beyond what the database can hold, are refused as bad input naming the option,
+    before the command runs.
+    """
+    for param in command.params:
+        if not getattr(param.type, "_incidentlog_guarded", False):
+            param.type = _guarded(param.type)
+    for sub in getattr(command, "commands", {}).values():
+        _guard_parameters(sub)
+
+
+def _guarded(original: click_types.ParamType) -> click_types.ParamType:
+    base = type(original)
+
+    def convert(
+        self: click_types.ParamType,
+        value: Any,
+        param: click_core.Parameter | None,
+        ctx: click_core.Context | None,
+    ) -> Any:
+        if isinstance(value, str):
+            _check_text(self, value, param, ctx)
+            if isinstance(self, click_types.IntParamType) and _too_many_digits(value):
+                self.fail(_out_of_range(value), param, ctx)
+        result = base.convert(self, value, param, ctx)
+        if isinstance(result, int) and not isinstance(result, bool):
+            if not SMALLEST <= result <= LARGEST:
+                self.fail(_out_of_range(str(result)), param, ctx)
+        return result
+
+    guarded = type(base.__name__, (base,), {"convert": convert, "_incidentlog_guarded": True})
+    copy: click_types.ParamType = object.__new__(guarded)
+    copy.__dict__.update(original.__dict__)
+    return copy
+
+
+def _check_text(
+    kind: click_types.ParamType,
+    value: str,
+    param: click_core.Parameter | None,
+    ctx: click_core.Context | None,
+) -> None:
+    shown = value
+    if "://" in value:  # a database URL (--db, config set db): its password is never shown
+        from incidentlog.db import mask_url
+
+        shown = mask_url(value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        kind.fail(f'"{inert(shown)}" is not valid UTF-8 text.', param, ctx)
+    if "\x00" in value:  # no real command line holds one; paths and the environment cannot
+        kind.fail(f'"{inert(shown)}" contains a NUL character.', param, ctx)
+
+
+def _too_many_digits(value: str) -> bool:
+    # Python refuses to parse very long numbers at all; these are out of range anyway.
+    digits = value.strip().lstrip("+-").lstrip("0")
+    return digits.isdigit() and len(digits) > len(str(LARGEST))
+
+
+def _out_of_range(value: str) -> str:
+    value = value.strip()
+    shown = value if len(value) <= 30 else value[:27] + "..."
+    if value.startswith("-"):
+        return f"{shown} is too small (the smallest number accepted is {SMALLEST})."
+    return f"{shown} is too large (the largest number accepted is {LARGEST})."
 
 
 def _is_database_error(exc: Exception) -> bool:
@@ -107,15 +192,31 @@ def callback(
     ] = False,
 ) -> None:
     """Record dissatisfied-customer incidents and training sessions, and see how they are handled."""
-    common.set_globals(db, today)
     if today is not None:
-        from incidentlog.periods import today as today_fn
-
-        today_fn()  # validates the date now, with a clear message
+        _check_today(today)
+    common.set_globals(db, today)
     if ctx.invoked_subcommand is None:
         from incidentlog.cli.welcome import welcome
 
         welcome()
+
+
+def _check_today(value: str) -> None:
+    """Refuse a bad --today now, blaming --today, and leave INCIDENTLOG_TODAY as it was."""
+    from incidentlog.periods import TODAY_ENV
+    from incidentlog.periods import today as today_fn
+
+    previous = os.environ.get(TODAY_ENV)
+    os.environ[TODAY_ENV] = value  # a NUL, which it could not hold, was refused already
+    try:
+        today_fn()
+    except IncidentlogError as exc:
+        raise InvalidInput(str(exc).replace(TODAY_ENV, "--today")) from None
+    finally:
+        if previous is None:
+            os.environ.pop(TODAY_ENV, None)
+        else:
+            os.environ[TODAY_ENV] = previous
 
 
 app.add_typer(record.app)

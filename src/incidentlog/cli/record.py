@@ -186,7 +186,10 @@ def add(
 
     Example: incidentlog add "Ann Lee" --reason billing --resolved --store North --agent Jane
     """
+    from functools import partial
+
     from incidentlog import config
+    from incidentlog.db import retrying
     from incidentlog.errors import NearDuplicate
     from incidentlog.periods import now
     from incidentlog.recording import IncidentInput, add_incident
@@ -207,7 +210,25 @@ def add(
         k for k in ("customer", "reason", "resolved", "store", "agent") if values[k] in (None, "")
     ]
     flags = {"new_store": new_store, "new_agent": new_agent, "new_reason": new_reason}
-    with common.connect() as conn:
+
+    def build() -> IncidentInput:
+        return IncidentInput(
+            customer=values["customer"],
+            reason=values["reason"],
+            resolved=bool(values["resolved"]),
+            store=values["store"],
+            agent=values["agent"],
+            at=when,
+            description=values["description"] or "",
+            resolution=values["resolution"] or "",
+            contact=contact,
+            channel=channel,
+            follow_up=values["follow_up"],
+        )
+
+    # With every value given, a server that is away does not lose the record (the outbox).
+    keep = None if missing else (lambda: ("incident", build(), flags))
+    with common.connect(create=True, keep=keep) as conn:
         if missing:
             if not is_interactive():
                 names = ", ".join(
@@ -219,21 +240,9 @@ def add(
                 raise InvalidInput(f"Missing {names} (no terminal to ask on).")
             _prompt_missing(conn, values)
         while True:
-            data = IncidentInput(
-                customer=values["customer"],
-                reason=values["reason"],
-                resolved=bool(values["resolved"]),
-                store=values["store"],
-                agent=values["agent"],
-                at=when,
-                description=values["description"] or "",
-                resolution=values["resolution"] or "",
-                contact=contact,
-                channel=channel,
-                follow_up=values["follow_up"],
-            )
+            data = build()
             try:
-                recorded = add_incident(conn, data, **flags)
+                recorded = retrying(conn, partial(add_incident, conn, data, **flags))
                 break
             except NearDuplicate as exc:
                 if not _resolve_lookalike(exc, values, flags):

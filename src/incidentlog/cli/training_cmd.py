@@ -51,6 +51,7 @@ def add(
     """
     from incidentlog import config
     from incidentlog.dates import parse_day
+    from incidentlog.db import retrying
     from incidentlog.errors import InvalidInput, NearDuplicate
     from incidentlog.periods import today
     from incidentlog.training import SessionInput, add_session, split_agents
@@ -67,15 +68,20 @@ def add(
         store=store or config.load().get("store"),
         trainer=trainer,
     )
-    with common.connect() as conn:
+    keep = lambda: ("training", data, {"new_agent": new_agent, "new_store": new_store})  # noqa: E731
+    with common.connect(create=True, keep=keep) as conn:
         try:
-            session = add_session(conn, data, new_agent=new_agent, new_store=new_store)
+            session = retrying(
+                conn, lambda: add_session(conn, data, new_agent=new_agent, new_store=new_store)
+            )
         except NearDuplicate as exc:
             if not is_interactive() or not typer.confirm(
                 f"{exc} Record it as new anyway?", default=False
             ):
                 raise
-            session = add_session(conn, data, new_agent=True, new_store=True)
+            session = retrying(
+                conn, lambda: add_session(conn, data, new_agent=True, new_store=True)
+            )
     echo(
         f"Recorded training session #{session['id']}: {session['topic']} ({session['kind']}, "
         f"{session['minutes']} min) on {session['on']} with {', '.join(session['agents'])}."

@@ -7,9 +7,9 @@ from incidentlog.console import echo
 
 def welcome() -> None:
     from incidentlog import config
-    from incidentlog.cli.common import database
+    from incidentlog.cli.common import locate
 
-    db = database()
+    db = locate()
     counts = {"incidents": 0, "open": 0}
     if db.exists():  # never create a database just to say it is empty
         with db.connect() as conn:

@@ -30,6 +30,10 @@ def everything(cli: Cli, *db: str) -> list[dict[str, Any]]:
     return cli(*db, "list", "--from", "1900-01-01", "--format", "json").json()  # type: ignore[no-any-return]
 
 
+def drop_later(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r.items() if k != "later_resolution"} for r in rows]
+
+
 def read_csv(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -74,8 +78,9 @@ def test_json_is_the_list_objects_with_seconds_kept(cli: Cli) -> None:
     assert [r["id"] for r in exported] == [1, 2]
     assert exported[0]["at"] == "2026-05-02T10:00:30" and listed[0]["at"] == "2026-05-02T10:00"
     for mine, theirs in zip(exported, listed, strict=True):
+        # `list` also gives the check-backs (SPEC), which an export leaves out
         assert {k: v for k, v in mine.items() if k != "at"} == {
-            k: v for k, v in theirs.items() if k != "at"
+            k: theirs[k] for k in mine if k != "at"
         }
 
 
@@ -282,7 +287,11 @@ def test_export_then_import_into_an_empty_database_round_trips_exactly(
         path = Path(d) / f"export.{fmt}"
         cli("--db", source, "export", "--format", fmt, "--output", str(path))
         cli("--db", target, "import", str(path), "--new-store", "--new-agent")
-        assert everything(cli, "--db", target) == everything(cli, "--db", source)
+        # The CSV/JSON columns do not carry `later_resolution` yet (the strict xfail
+        # test_reopen.py::test_export_import_carries_the_later_resolution says when they do).
+        assert drop_later(everything(cli, "--db", target)) == drop_later(
+            everything(cli, "--db", source)
+        )
         again = cli("--db", target, "export", "--format", fmt).stdout  # the runner reads \r\n as \n
         assert again == path.read_bytes().decode().replace("\r\n", "\n")
 

@@ -218,7 +218,11 @@ def test_json_as_list_prints_it_imports(cli: Cli, tmp_path: Path) -> None:
     cli.add("Ann", contact="ann@example.com", at="2026-05-01 10:00", description="It broke")
     cli.add("Bob", resolved=False, follow_up="2026-05-25", at="2026-05-02 10:00")
     listed = everything(cli)
-    path = write(tmp_path / "list.json", json.dumps(listed))
+    # `import` does not know list's `later_resolution` and `checks` yet (the strict xfail
+    # test_reopen.py::test_list_json_imports_as_it_is says when it does).
+    unknown = ("later_resolution", "checks")
+    importable = [{k: v for k, v in r.items() if k not in unknown} for r in listed]
+    path = write(tmp_path / "list.json", json.dumps(importable))
     target = str(tmp_path / "other.db")
     out = cli("--db", target, "import", str(path), "--new-store", "--new-agent").stdout
     assert "Imported 2 incidents" in out
@@ -231,7 +235,7 @@ def test_json_as_list_prints_it_imports(cli: Cli, tmp_path: Path) -> None:
     broken = write(tmp_path / "broken.json", '[{"customer": "Ann",\n  "reason": }]')
     assert "broken.json line 2: malformed JSON" in cli.fails("import", str(broken), code=2).stderr
     record = write(
-        tmp_path / "rec.json", json.dumps([listed[0], {**listed[1], "resolved": "perhaps"}])
+        tmp_path / "rec.json", json.dumps([importable[0], {**importable[1], "resolved": "perhaps"}])
     )
     assert (
         "rec.json record 2, column resolved"

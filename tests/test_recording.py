@@ -342,10 +342,11 @@ def test_resolve_records_the_later_resolution(cli: Cli) -> None:
     incident_id = cli.add("Ann", resolved=False, at="2026-05-18 10:00", follow_up="2026-05-19")
     cli("resolve", str(incident_id), "--resolution", "refund sent", "--at", "2026-05-19 11:00")
     row = cli("show", "1", "--format", "json").json()
-    assert row["status"] == "resolved later" and row["resolution"] == "refund sent"
+    assert row["status"] == "resolved later" and row["later_resolution"] == "refund sent"
+    assert row["resolution"] == ""  # what was written at the time is not overwritten
     assert row["resolved_at"] == "2026-05-19T11:00" and row["resolved"] is False
     again = cli.fails("resolve", "1", "--resolution", "again", code=1)
-    assert "already resolved" in again.stderr
+    assert "already resolved" in again.stderr and "changed since you read it" in again.stderr
     on_spot = cli.add("Bob")
     assert (
         "resolved on the spot"

@@ -2,20 +2,39 @@
 
 A change is reversed by deleting the rows it inserted and putting back the rows it
 changed or deleted, as they were before.
+
+Many tills share one database, so `undo` reverses the caller's own most recent change only
+while no later change, by anyone, touched the same records: it would otherwise throw away
+another till's work (or its own undo would be wrong). The records a change touched are the
+rows it inserted, the rows it changed or deleted (`before`), and any it names as `touched`
+(a check-back adds an event but concerns its incident). Incidents also carry a `version`:
+an entry remembers the version its change left, and undo goes ahead only if it is still
+there, which also catches a change saved while the undo runs.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
+import os
 from collections.abc import Sequence
 from typing import Any
 
 from incidentlog.db import Conn, as_date, as_datetime
-from incidentlog.errors import NotFound
+from incidentlog.errors import Conflict, NotFound
 
 # Which tables undo may touch, and the columns needing a type back from JSON text.
-TABLES = {"incident", "customer", "store", "agent", "reason", "training_session", "attendance"}
+TABLES = {
+    "incident",
+    "incident_event",
+    "customer",
+    "store",
+    "agent",
+    "reason",
+    "training_session",
+    "attendance",
+}
 DATETIME_COLUMNS = {"at", "resolved_at", "created_at", "updated_at"}
 DATE_COLUMNS = {"day", "follow_up"}
 KEYS = {"attendance": ("session_id", "agent_id")}
@@ -23,11 +42,19 @@ KEYS = {"attendance": ("session_id", "agent_id")}
 KEEP = 200
 
 
+# Names the till instead of user@host: for a shared login on several machines, and for tests.
+TILL_ENV = "INCIDENTLOG_TILL"
+
+
 def actor() -> str:
     """Who is changing things: user@host, so each till undoes only its own changes."""
     import getpass
     import socket
 
+    # Shown in undo's refusals to other tills: keep it one line of printable text.
+    till = " ".join("".join(c for c in os.environ.get(TILL_ENV, "") if c.isprintable()).split())
+    if till:
+        return till[:200]
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
@@ -65,14 +92,21 @@ def record(
     summary: str,
     inserted: Sequence[tuple[str, Sequence[int]]] = (),
     before: Sequence[tuple[str, dict[str, Any]]] = (),
+    touched: Sequence[tuple[str, Sequence[int]]] = (),
+    after: Sequence[tuple[str, int, int]] = (),
     added_rows: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> None:
     """Journal one change. `inserted` lists (table, ids) in the order undo deletes them
     (children first); `before` lists (table, row) in the order undo restores them;
-    `added_rows` names rows without an id (attendance) by their key, for undo to delete."""
+    `touched` lists (table, ids) of other records the change concerns without writing them
+    (an incident whose check-back it adds); `after` lists (table, id, version) of the versions
+    the change left, which undo must still find; `added_rows` names rows without an id
+    (attendance) by their key, for undo to delete."""
     payload: dict[str, Any] = {
         "inserted": [[table, _compact(ids)] for table, ids in inserted if ids],
         "before": [[table, {k: _jsonable(v) for k, v in row.items()}] for table, row in before],
+        "touched": [[table, _compact(ids)] for table, ids in touched if ids],
+        "after": [[table, key, version] for table, key, version in after],
     }
     if added_rows:
         payload["added_rows"] = [[table, dict(row)] for table, row in added_rows]
@@ -96,7 +130,9 @@ def record(
 
 
 def undo(conn: Conn) -> dict[str, Any]:
-    """Reverse this till's most recent journalled change; returns its journal entry."""
+    """Reverse this till's most recent journalled change; returns its journal entry.
+
+    Refused (Conflict) when a later change by anyone touched the same records."""
     with conn.transaction():
         entry = conn.row(
             "SELECT id, created_at, command, summary, payload FROM journal "
@@ -106,6 +142,17 @@ def undo(conn: Conn) -> dict[str, Any]:
         if entry is None:
             raise NotFound("Nothing to undo.")
         payload = json.loads(entry["payload"])
+        # Lock first: a change being saved right now is then either waited for (and found
+        # below) or made to wait until the undo is done.
+        versions_hold = _lock_versions(conn, payload.get("after", []))
+        later = _later_change(conn, int(entry["id"]), payload)
+        if later is not None:
+            raise _refusal(entry, *later)
+        if not versions_hold:
+            raise Conflict(
+                f'Cannot undo "{entry["summary"]}": its records changed since (another change '
+                "was saved meanwhile); nothing was changed."
+            )
         # Rows first go back to what they referred to before (an edit's old reason, say),
         # so the rows the change created are no longer referenced when they are deleted.
         for table, row in payload["before"]:
@@ -116,6 +163,100 @@ def undo(conn: Conn) -> dict[str, Any]:
             _delete_row(conn, table, row)
         conn.run("DELETE FROM journal WHERE id = :id", {"id": entry["id"]})
     return entry
+
+
+def _lock_versions(conn: Conn, after: list[list[Any]]) -> bool:
+    """Whether each record is still at the version the change left (locking it meanwhile)."""
+    hold = True
+    for table, key, version in after:
+        _check(table)
+        # SQLite: the transaction already holds the database's write lock.
+        lock = " FOR UPDATE" if conn.dialect == "postgresql" else ""
+        current = conn.scalar(f"SELECT version FROM {table} WHERE id = :id{lock}", {"id": key})
+        hold = hold and current is not None and int(current) == int(version)
+    return hold
+
+
+Spans = dict[str, list[tuple[int, int]]]
+
+
+def _spans(payload: dict[str, Any]) -> Spans:
+    """The records a change touched, per table, as sorted, merged (first, last) id spans."""
+    found: dict[str, list[tuple[int, int]]] = {}
+
+    def add(table: str, ids: Any) -> None:
+        spans = found.setdefault(table, [])
+        if isinstance(ids, dict):
+            spans.append((int(ids["from"]), int(ids["to"])))
+        else:
+            spans.extend((int(i), int(i)) for i in ids)
+
+    for table, ids in [*payload.get("inserted", []), *payload.get("touched", [])]:
+        add(table, ids)
+    for table, row in [*payload.get("before", []), *payload.get("added_rows", [])]:
+        if "id" in row:
+            add(table, [row["id"]])
+        if "incident_id" in row:  # an event concerns its incident
+            add("incident", [row["incident_id"]])
+        if "id" not in row:  # an attendance is its session and its agent
+            for column, parent in (("session_id", "training_session"), ("agent_id", "agent")):
+                if column in row:
+                    add(parent, [row[column]])
+    for table, key, _version in payload.get("after", []):
+        add(table, [key])
+    return {table: _merged(spans) for table, spans in found.items()}
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _overlap(mine: Spans, theirs: Spans) -> bool:
+    for table, spans in theirs.items():
+        own = mine.get(table)
+        if not own:
+            continue
+        starts = [first for first, _last in own]
+        for first, last in spans:
+            # The last of my spans starting at or before `last` is the only one that can reach it.
+            n = bisect.bisect_right(starts, last) - 1
+            if n >= 0 and own[n][1] >= first:
+                return True
+    return False
+
+
+def _later_change(
+    conn: Conn, entry_id: int, payload: dict[str, Any]
+) -> tuple[dict[str, Any], int] | None:
+    """The first later journal entry touching the same records, and how many do."""
+    mine = _spans(payload)
+    first = None
+    clashing = 0
+    for later in conn.iter_rows(
+        "SELECT id, created_at, actor, command, summary, payload FROM journal "
+        "WHERE id > :id ORDER BY id",
+        {"id": entry_id},
+    ):
+        if _overlap(mine, _spans(json.loads(later["payload"]))):
+            clashing += 1
+            first = first or later
+    return None if first is None else (first, clashing)
+
+
+def _refusal(entry: dict[str, Any], later: dict[str, Any], clashing: int) -> Conflict:
+    when = as_datetime(later["created_at"])
+    more = f" (and {clashing - 1} more after it)" if clashing > 1 else ""
+    return Conflict(
+        f'Cannot undo "{entry["summary"]}": a later change touched the same records — '
+        f'{later["command"]} "{later["summary"]}" by {later["actor"]} on '
+        f"{when:%Y-%m-%d %H:%M}{more}. Nothing was changed."
+    )
 
 
 def _check(table: str) -> None:

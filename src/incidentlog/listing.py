@@ -10,7 +10,7 @@ from typing import Any
 from incidentlog import entities, names
 from incidentlog.db import Conn, as_date
 from incidentlog.errors import NotFound
-from incidentlog.recording import INCIDENT_SELECT, incident_public
+from incidentlog.recording import INCIDENT_SELECT, incident_public, with_checks
 
 
 @dataclass
@@ -61,8 +61,8 @@ def customer_ids(conn: Conn, customer: str) -> list[int]:
 
 
 def list_incidents(conn: Conn, f: IncidentFilter) -> list[dict[str, Any]]:
-    """Matching incidents, newest first; `limit` keeps the newest N."""
-    return list(iter_incidents(conn, f, newest_first=True))
+    """Matching incidents, newest first, with their check-backs; `limit` keeps the newest N."""
+    return with_checks(conn, list(iter_incidents(conn, f, newest_first=True)))
 
 
 def iter_incidents(

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Date, DateTime, Index, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlmodel import Field, SQLModel
 
 from incidentlog.vocabulary import CHANNELS, KINDS  # noqa: F401 - re-exported
@@ -78,6 +88,37 @@ class Incident(SQLModel, table=True):
     )
     created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
     updated_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
+    # What `resolve` recorded; `resolution` stays as it was written at the time.
+    later_resolution: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Up by one with each change; a change is written only if it is still the version it read.
+    version: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+
+
+class IncidentEvent(SQLModel, table=True):
+    """What happened to an incident after it was recorded: resolved later, reopened, or a
+    check-back with the customer (`outcome`)."""
+
+    __tablename__ = "incident_event"
+    __table_args__ = (
+        Index("ix_incident_event_incident", "incident_id", "kind", "at"),
+        CheckConstraint("kind IN ('resolve', 'reopen', 'check')", name="ck_incident_event_kind"),
+        CheckConstraint(
+            "(kind = 'check') = (outcome IS NOT NULL) AND "
+            "(outcome IS NULL OR outcome IN ('satisfied', 'not-satisfied', 'no-answer'))",
+            name="ck_incident_event_outcome",
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("incident.id", ondelete="CASCADE"), nullable=False)
+    )
+    kind: str = Field(sa_column=Column(String(20), nullable=False))
+    at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
+    outcome: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
+    # The resolution (resolve), why it was reopened (reopen), or what the customer said (check).
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
 
 
 class TrainingSession(SQLModel, table=True):

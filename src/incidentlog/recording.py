@@ -1,4 +1,10 @@
-"""Recording incidents: add, edit, resolve, delete, and reading them back."""
+"""Recording incidents: add, edit, resolve, reopen, delete, and reading them back.
+
+Every change to an incident is written only if the incident is still at the `version` it
+was read at (`UPDATE ... WHERE id = :id AND version = :read`), and moves the version on by
+one, so that two tills changing one incident at once cannot silently overwrite each other:
+the second is refused with "changed since you read it", on SQLite and PostgreSQL alike.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from incidentlog.vocabulary import CHANNELS
 INCIDENT_SELECT = """
 SELECT i.id, c.name AS customer, c.contact AS contact, r.name AS reason,
        i.resolved_on_spot, s.name AS store, a.name AS agent, i.at, i.description,
-       i.resolution, i.channel, i.follow_up, i.resolved_at
+       i.resolution, i.channel, i.follow_up, i.resolved_at, i.later_resolution, i.version
 FROM incident i
 JOIN customer c ON c.id = i.customer_id
 JOIN reason r ON r.id = i.reason_id
@@ -23,8 +29,9 @@ JOIN agent a ON a.id = i.agent_id
 """
 INCIDENT_COLUMNS = (
     "id customer_id reason_id store_id agent_id resolved_on_spot description resolution "
-    "at day month channel follow_up resolved_at created_at updated_at"
+    "at day month channel follow_up resolved_at created_at updated_at later_resolution version"
 ).split()
+EVENT_COLUMNS = "id incident_id kind at outcome note actor created_at".split()
 
 
 @dataclass
@@ -117,6 +124,7 @@ def add_incident(
             command="add",
             summary=f"add incident #{incident_id} ({incident['customer']}, {incident['reason']})",
             inserted=inserted,
+            after=[("incident", incident_id, 0)],
         )
     return Recorded(incident, resolved.warnings, earlier_incidents(conn, incident_id))
 
@@ -182,7 +190,49 @@ def incident_public(row: dict[str, Any]) -> dict[str, Any]:
         "channel": row["channel"],
         "follow_up": follow_up.isoformat() if follow_up else None,
         "resolved_at": resolved_at.isoformat(timespec="minutes") if resolved_at else None,
+        **({"later_resolution": row["later_resolution"]} if "later_resolution" in row else {}),
     }
+
+
+def _minutes(value: Any) -> str | None:
+    moment = as_datetime(value)
+    return moment.isoformat(timespec="minutes") if moment else None
+
+
+def events(conn: Conn, incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The history of each incident (resolve, reopen, check), oldest first."""
+    found: dict[int, list[dict[str, Any]]] = {i: [] for i in incident_ids}
+    # Chunks keep well under SQLite's bound-parameter limit for long lists.
+    for start in range(0, len(incident_ids), 500):
+        chunk = {f"id{n}": v for n, v in enumerate(incident_ids[start : start + 500])}
+        placeholders = ", ".join(f":{n}" for n in chunk)
+        for row in conn.iter_rows(
+            "SELECT incident_id, kind, at, outcome, note, actor FROM incident_event "
+            f"WHERE incident_id IN ({placeholders}) ORDER BY at, id",
+            chunk,
+        ):
+            found[int(row["incident_id"])].append(
+                {
+                    "kind": row["kind"],
+                    "at": _minutes(row["at"]),
+                    "outcome": row["outcome"],
+                    "note": row["note"],
+                    "actor": row["actor"],
+                }
+            )
+    return found
+
+
+def with_checks(conn: Conn, incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Adds `checks` (the check-backs: at, outcome, note) to each incident."""
+    history = events(conn, [int(i["id"]) for i in incidents])
+    for incident in incidents:
+        incident["checks"] = [
+            {"at": e["at"], "outcome": e["outcome"], "note": e["note"]}
+            for e in history[int(incident["id"])]
+            if e["kind"] == "check"
+        ]
+    return incidents
 
 
 def get_incident(conn: Conn, incident_id: int) -> dict[str, Any]:
@@ -192,11 +242,75 @@ def get_incident(conn: Conn, incident_id: int) -> dict[str, Any]:
     return incident_public(row)
 
 
+def incident_version(conn: Conn, incident_id: int) -> int:
+    """The version a later change must still find (see `delete_incident`)."""
+    return int(_raw_incident(conn, incident_id)["version"])
+
+
+def show_incident(conn: Conn, incident_id: int) -> dict[str, Any]:
+    """One incident with its check-backs and its whole history after it was recorded."""
+    incident = get_incident(conn, incident_id)
+    history = events(conn, [incident_id])[incident_id]
+    with_checks(conn, [incident])
+    incident["history"] = history
+    return incident
+
+
 def _raw_incident(conn: Conn, incident_id: int) -> dict[str, Any]:
     row = conn.row("SELECT * FROM incident WHERE id = :id", {"id": incident_id})
     if row is None:
         raise NotFound(f"No incident #{incident_id}.")
     return {c: row[c] for c in INCIDENT_COLUMNS}
+
+
+def _raw_events(conn: Conn, incident_id: int) -> list[dict[str, Any]]:
+    rows = conn.rows(
+        "SELECT * FROM incident_event WHERE incident_id = :id ORDER BY id", {"id": incident_id}
+    )
+    return [{c: row[c] for c in EVENT_COLUMNS} for row in rows]
+
+
+def changed_since_read(incident_id: int) -> Conflict:
+    return Conflict(
+        f"Incident #{incident_id} changed since you read it (another change was saved first); "
+        f"nothing was written. Look again with `incidentlog show {incident_id}`."
+    )
+
+
+def _update(conn: Conn, incident_id: int, read_version: int, updates: dict[str, Any]) -> int:
+    """Write `updates` only if the incident is still at `read_version`; returns the new one."""
+    assignments = ", ".join(f"{c} = :{c}" for c in updates)
+    written = conn.run(
+        f"UPDATE incident SET {assignments}, version = :read_version + 1 "
+        "WHERE id = :id AND version = :read_version",
+        {**updates, "id": incident_id, "read_version": read_version},
+    )
+    if written != 1:
+        raise changed_since_read(incident_id)
+    return read_version + 1
+
+
+def _add_event(
+    conn: Conn,
+    incident_id: int,
+    kind: str,
+    at: dt.datetime,
+    note: str = "",
+    outcome: str | None = None,
+) -> int:
+    return conn.insert(
+        "INSERT INTO incident_event (incident_id, kind, at, outcome, note, actor, created_at) "
+        "VALUES (:incident_id, :kind, :at, :outcome, :note, :actor, :created_at) RETURNING id",
+        {
+            "incident_id": incident_id,
+            "kind": kind,
+            "at": at,
+            "outcome": outcome,
+            "note": note,
+            "actor": journal.actor(),
+            "created_at": dt.datetime.now().replace(microsecond=0),
+        },
+    )
 
 
 def earlier_incidents(conn: Conn, incident_id: int) -> dict[str, int] | None:
@@ -278,12 +392,9 @@ def edit_incident(
         if "resolved" in changes:
             updates["resolved_on_spot"] = data.resolved
             if data.resolved:
-                updates.update(resolved_at=None, follow_up=None)
+                updates.update(resolved_at=None, later_resolution=None, follow_up=None)
         updates["updated_at"] = dt.datetime.now().replace(microsecond=0)
-        assignments = ", ".join(f"{c} = :{c}" for c in updates)
-        conn.run(
-            f"UPDATE incident SET {assignments} WHERE id = :id", {**updates, "id": incident_id}
-        )
+        version = _update(conn, incident_id, int(before["version"]), updates)
         fields = ", ".join(sorted(changes))
         journal.record(
             conn,
@@ -293,6 +404,7 @@ def edit_incident(
                 (t, resolved.created.get(t, [])) for t in ("customer", "store", "agent", "reason")
             ],
             before=[("incident", before)],
+            after=[("incident", incident_id, version)],
         )
         incident = get_incident(conn, incident_id)
     return Recorded(incident, resolved.warnings)
@@ -301,18 +413,24 @@ def edit_incident(
 def resolve_incident(
     conn: Conn, incident_id: int, resolution: str, at: dt.datetime
 ) -> dict[str, Any]:
+    """Record the later resolution beside the one written at the time, which stays."""
     resolution = check_text("resolution", resolution)
     if not resolution:
         raise InvalidInput("Say how it was resolved: --resolution TEXT cannot be empty.")
     with conn.transaction():
         before = _raw_incident(conn, incident_id)
         if before["resolved_on_spot"]:
-            raise Conflict(f"Incident #{incident_id} was already resolved on the spot.")
+            raise Conflict(
+                f"Incident #{incident_id} was resolved on the spot; there is nothing to resolve."
+            )
         if before["resolved_at"] is not None:
             when = as_datetime(before["resolved_at"])
+            # Whether a moment or a week ago: someone else's resolution is not overwritten.
             raise Conflict(
-                f"Incident #{incident_id} was already resolved on {when:%Y-%m-%d %H:%M}; "
-                "use `incidentlog edit` to change the resolution."
+                f"Incident #{incident_id} is already resolved ({when:%Y-%m-%d %H:%M}): it "
+                f"changed since you read it, and nothing was written. `incidentlog show "
+                f"{incident_id}` shows the resolution; `incidentlog reopen {incident_id}` "
+                "reopens it."
             )
         happened = as_datetime(before["at"])
         at = at.replace(microsecond=0, tzinfo=None)
@@ -320,34 +438,101 @@ def resolve_incident(
             raise InvalidInput(
                 f"The resolution time {at:%Y-%m-%d %H:%M} is before the incident ({happened:%Y-%m-%d %H:%M})."
             )
-        conn.run(
-            "UPDATE incident SET resolution = :resolution, resolved_at = :at, updated_at = :now "
-            "WHERE id = :id",
+        reopened = as_datetime(
+            conn.scalar(
+                "SELECT MAX(at) FROM incident_event WHERE incident_id = :id AND kind = 'reopen'",
+                {"id": incident_id},
+            )
+        )
+        if reopened and at < reopened:
+            raise InvalidInput(
+                f"The resolution time {at:%Y-%m-%d %H:%M} is before the incident was reopened "
+                f"({reopened:%Y-%m-%d %H:%M})."
+            )
+        version = _update(
+            conn,
+            incident_id,
+            int(before["version"]),
             {
-                "resolution": resolution,
-                "at": at,
-                "now": dt.datetime.now().replace(microsecond=0),
-                "id": incident_id,
+                "later_resolution": resolution,
+                "resolved_at": at,
+                "updated_at": dt.datetime.now().replace(microsecond=0),
             },
         )
+        event = _add_event(conn, incident_id, "resolve", at, note=resolution)
         journal.record(
             conn,
             command="resolve",
             summary=f"resolve incident #{incident_id}",
+            inserted=[("incident_event", [event])],
             before=[("incident", before)],
+            after=[("incident", incident_id, version)],
         )
         return get_incident(conn, incident_id)
 
 
-def delete_incident(conn: Conn, incident_id: int) -> dict[str, Any]:
+def reopen_incident(
+    conn: Conn, incident_id: int, at: dt.datetime, note: str = ""
+) -> dict[str, Any]:
+    """Put an incident resolved later back to open; its resolution stays in the history.
+
+    An incident resolved on the spot is refused: that is what happened at the time and the
+    on-the-spot rates count it. A customer who comes back is a new incident (repeat
+    customers show it); a wrong record is corrected with `edit --unresolved`.
+    """
+    note = check_text("note", note)
+    with conn.transaction():
+        before = _raw_incident(conn, incident_id)
+        if before["resolved_on_spot"]:
+            raise Conflict(
+                f"Incident #{incident_id} was resolved on the spot, and stays so. If the "
+                "customer came back, record a new incident; if it was recorded as resolved by "
+                f"mistake, `incidentlog edit {incident_id} --unresolved`."
+            )
+        if before["resolved_at"] is None:
+            raise Conflict(f"Incident #{incident_id} is open; there is nothing to reopen.")
+        version = _update(
+            conn,
+            incident_id,
+            int(before["version"]),
+            {
+                "later_resolution": None,
+                "resolved_at": None,
+                "updated_at": dt.datetime.now().replace(microsecond=0),
+            },
+        )
+        event = _add_event(conn, incident_id, "reopen", at.replace(microsecond=0), note=note)
+        journal.record(
+            conn,
+            command="reopen",
+            summary=f"reopen incident #{incident_id}",
+            inserted=[("incident_event", [event])],
+            before=[("incident", before)],
+            after=[("incident", incident_id, version)],
+        )
+        return get_incident(conn, incident_id)
+
+
+def delete_incident(
+    conn: Conn, incident_id: int, *, read_version: int | None = None
+) -> dict[str, Any]:
+    """Delete an incident and its history; `read_version` is the version the user saw when
+    confirming, so a change saved meanwhile is not deleted unseen."""
     with conn.transaction():
         incident = get_incident(conn, incident_id)
         before = _raw_incident(conn, incident_id)
-        conn.run("DELETE FROM incident WHERE id = :id", {"id": incident_id})
+        history = _raw_events(conn, incident_id)
+        version = int(before["version"]) if read_version is None else read_version
+        deleted = conn.run(
+            "DELETE FROM incident WHERE id = :id AND version = :version",
+            {"id": incident_id, "version": version},
+        )
+        if deleted != 1:
+            raise changed_since_read(incident_id)
         journal.record(
             conn,
             command="delete",
             summary=f"delete incident #{incident_id} ({incident['customer']}, {incident['reason']})",
-            before=[("incident", before)],
+            before=[("incident", before), *(("incident_event", e) for e in history)],
         )
     return incident

@@ -1,8 +1,8 @@
 """`incidentlog search`: find how a similar case was handled before.
 
-Every word must appear in the description or the resolution, as a word or the start of
-one ("refund" finds "refunded"), case- and accent-insensitively. SQLite answers from an FTS5
-index kept in step by triggers (migration 0003) and ranks by BM25; PostgreSQL answers from a
+Every word must appear in the description, the resolution or the later resolution, as a
+word or the start of one ("refund" finds "refunded"), case- and accent-insensitively. SQLite answers from an FTS5
+index kept in step by triggers (migrations 0003 and 0004) and ranks by BM25; PostgreSQL answers from a
 GIN text index ranked by ts_rank; a SQLite built without FTS5 falls back to LIKE, newest
 first. The snippet is cut the same way on every backend.
 """
@@ -22,7 +22,7 @@ from incidentlog.recording import incident_public
 SELECT = """
 SELECT i.id, c.name AS customer, c.contact AS contact, r.name AS reason,
        i.resolved_on_spot, s.name AS store, a.name AS agent, i.at, i.description,
-       i.resolution, i.channel, i.follow_up, i.resolved_at
+       i.resolution, i.channel, i.follow_up, i.resolved_at, i.later_resolution
 """
 JOINS = """
 JOIN customer c ON c.id = i.customer_id
@@ -30,8 +30,11 @@ JOIN reason r ON r.id = i.reason_id
 JOIN store s ON s.id = i.store_id
 JOIN agent a ON a.id = i.agent_id
 """
-# Must stay identical to the expression the GIN index of migration 0003 is built on.
-PG_DOCUMENT = "to_tsvector('simple', i.description || ' ' || i.resolution)"
+# Must stay identical to the expression the GIN index of migration 0004 is built on.
+PG_DOCUMENT = (
+    "to_tsvector('simple', i.description || ' ' || i.resolution || ' ' || "
+    "coalesce(i.later_resolution, ''))"
+)
 MAX_TERMS = 20
 SNIPPET_WORDS = 16
 # Words as the FTS5 tokenizer sees them: letters and digits; an underscore separates.
@@ -91,7 +94,8 @@ def _query(conn: Conn, words: list[str], period: str) -> str:
             + " ORDER BY score, i.at DESC, i.id DESC"
         )
     likes = " AND ".join(
-        f"(i.description LIKE :w{n} OR i.resolution LIKE :w{n})" for n in range(len(words))
+        f"(i.description LIKE :w{n} OR i.resolution LIKE :w{n} OR i.later_resolution LIKE :w{n})"
+        for n in range(len(words))
     )
     return (
         SELECT + " FROM incident i" + JOINS + f" WHERE {likes}{period}"
@@ -128,7 +132,9 @@ def search(
     found = []
     for row in conn.iter_rows(sql, params):
         item = incident_public(row)
-        item["snippet"] = snippet(row["description"], row["resolution"], words, marks)
+        item["snippet"] = snippet(
+            row["description"], row["resolution"], words, marks, row["later_resolution"]
+        )
         found.append(item)
     return found
 
@@ -139,10 +145,15 @@ def _matches(word: str, words: list[str]) -> bool:
 
 
 def snippet(
-    description: str, resolution: str, words: list[str], marks: tuple[str, str] = ("**", "**")
+    description: str,
+    resolution: str,
+    words: list[str],
+    marks: tuple[str, str] = ("**", "**"),
+    later_resolution: str | None = None,
 ) -> str:
-    """A few words around the first match, from the description or else the resolution."""
-    for text in (description or "", resolution or ""):
+    """A few words around the first match, from the description, else the resolution, else
+    the later resolution."""
+    for text in (description or "", resolution or "", later_resolution or ""):
         tokens = list(_WORD.finditer(text))
         hits = [n for n, t in enumerate(tokens) if _matches(t.group(), words)]
         if hits:

@@ -49,7 +49,7 @@ def _follow_up(text: str | None, at: dt.datetime | None = None) -> dt.date | Non
 
 
 def _status_line(incident: dict[str, Any]) -> str:
-    status = incident["status"]
+    status = str(incident["status"])
     if status == "open" and incident.get("follow_up"):
         due = dt.date.fromisoformat(incident["follow_up"])
         status = f"open, follow up {due:%a %-d %b}"
@@ -332,13 +332,23 @@ def list_(
             conn, _filter(chosen, store, agent, customer, reason, open_only, limit)
         )
     title = f"Incidents · {chosen.label}" if chosen else "Incidents"
+    if fmt == "csv":  # a cell holds text, never a structure
+        rows = [{**row, "checks": checks_text(row["checks"])} for row in rows]
     render(
         rows,
         incident_columns(),
         fmt,
         title=title,
         empty="No incidents match.",
-        csv_keys=incident_csv_keys(),
+        csv_keys=incident_csv_keys("later_resolution", "checks"),
+    )
+
+
+def checks_text(checks: list[dict[str, Any]]) -> str:
+    """Check-backs as one line: `2026-05-22 10:00 satisfied: happy now; ...`."""
+    return "; ".join(
+        f"{str(c['at']).replace('T', ' ')} {c['outcome']}" + (f": {c['note']}" if c["note"] else "")
+        for c in checks
     )
 
 
@@ -351,12 +361,12 @@ def show(
 
     Example: incidentlog show 42
     """
-    from incidentlog.recording import get_incident
+    from incidentlog.recording import show_incident
     from incidentlog.render import check_format, render
 
     fmt = check_format(fmt)
     with common.connect() as conn:
-        incident = get_incident(conn, incident_id)
+        incident = show_incident(conn, incident_id)
     if fmt == "table":
         _show_card(incident)
     else:
@@ -377,6 +387,7 @@ def _show_card(incident: dict[str, Any]) -> None:
         ("resolution", "Resolution"),
         ("follow_up", "Follow up"),
         ("resolved_at", "Resolved at"),
+        ("later_resolution", "Resolved with"),
     ]
     echo(f"Incident #{incident['id']}", bold=True)
     for key, label in labels:
@@ -385,6 +396,22 @@ def _show_card(incident: dict[str, Any]) -> None:
             echo(
                 f"  {label + ':':<15}{str(value).replace('T', ' ') if key in ('at', 'resolved_at') else value}"
             )
+    if incident["history"]:
+        echo("  History:")
+    for event in incident["history"]:
+        echo(f"    {_event_line(event)}")
+
+
+EVENT_VERBS = {"resolve": "resolved", "reopen": "reopened", "check": "checked back"}
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    when = str(event["at"]).replace("T", " ")
+    outcome = f" ({event['outcome']})" if event["outcome"] else ""
+    note = f": {event['note']}" if event["note"] else ""
+    return (
+        f"{when}  {EVENT_VERBS.get(event['kind'], event['kind'])}{outcome}{note} — {event['actor']}"
+    )
 
 
 @app.command()
@@ -470,6 +497,30 @@ def resolve(
 
 
 @app.command()
+def reopen(
+    incident_id: Annotated[int, typer.Argument(metavar="ID", help="Incident id.")],
+    note: Annotated[
+        str | None, typer.Option("--note", help="Why it is open again (kept in its history).")
+    ] = None,
+) -> None:
+    """Put an incident resolved later back to open; its resolution stays in its history.
+
+    An incident resolved on the spot cannot be reopened (record the customer's return as a
+    new incident, or correct a wrong record with `edit ID --unresolved`).
+
+    Example: incidentlog reopen 42 --note "refund never arrived"
+    """
+    from incidentlog.periods import now
+    from incidentlog.recording import reopen_incident
+
+    with common.connect() as conn:
+        incident = reopen_incident(conn, incident_id, now(), note or "")
+    echo(
+        f"Reopened incident #{incident['id']} ({incident['customer']}) — {_status_line(incident)}."
+    )
+
+
+@app.command()
 def delete(
     incident_id: Annotated[int, typer.Argument(metavar="ID", help="Incident id.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -478,10 +529,11 @@ def delete(
 
     Example: incidentlog delete 42 --yes
     """
-    from incidentlog.recording import delete_incident, get_incident
+    from incidentlog.recording import delete_incident, get_incident, incident_version
 
     with common.connect() as conn:
         incident = get_incident(conn, incident_id)
+        seen = incident_version(conn, incident_id)
         if not yes:
             if not is_interactive():
                 raise InvalidInput("Pass --yes to delete without a terminal to confirm on.")
@@ -489,7 +541,7 @@ def delete(
                 f"Delete incident #{incident_id} ({incident['customer']}, {incident['reason']}, {incident['at'][:10]})?"
             ):
                 raise typer.Abort()
-        delete_incident(conn, incident_id)
+        delete_incident(conn, incident_id, read_version=seen)
     echo(f"Deleted incident #{incident_id}. (`incidentlog undo` brings it back.)")
 
 

@@ -128,3 +128,19 @@ def test_merge_keeps_the_kept_contact_and_says_which_was_dropped(cli: Cli, sql: 
     assert [(c["id"], c["contact"], c["incidents"]) for c in customers(cli)] == [
         (1, "bo@a.example", 2)
     ]
+
+
+def test_lookalike_warning_only_for_whole_name_lookalikes(cli: Cli) -> None:
+    cli.add("Wade Novak", at="2026-05-01 10:00")
+    shared_first_name = cli(
+        "add", "Wade Tanaka", "--reason", "billing", "--resolved", "--store", "North",
+        "--agent", "Jane",
+    )  # fmt: skip
+    assert "looks like" not in shared_first_name.stderr
+    typo = cli(
+        "add", "Wade Tanka", "--reason", "billing", "--resolved", "--store", "North",
+        "--agent", "Jane",
+    )  # fmt: skip
+    assert "New customer \"Wade Tanka\" looks like 'Wade Tanaka'" in typo.stderr
+    assert "Wade Novak" not in typo.stderr
+    assert [c["name"] for c in customers(cli)] == ["Wade Novak", "Wade Tanaka", "Wade Tanka"]

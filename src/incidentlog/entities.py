@@ -58,19 +58,39 @@ def require_named(conn: Conn, table: str, name: str) -> int:
 def named(conn: Conn, table: str, name: str, *, allow_new: bool, resolved: Resolved) -> int:
     """Id of the store, agent or reason called `name`, creating it when new.
 
-    A new store or agent close to a known one is refused unless `allow_new`: a typo
-    must not split one store into two. Reasons are free-form categories and never refused.
+    A new store, agent or reason close to a known one is refused unless `allow_new`: a
+    typo must not split one store, or one reason's statistics, into two.
     """
     display = names.reason_name(name) if table == "reason" else names.clean(name)
     key = names.key(display)
     found = conn.scalar(f"SELECT id FROM {table} WHERE key = :key", {"key": key})
     if found is not None:
         return int(found)
-    if table != "reason" and not allow_new:
+    if not allow_new:
         close = names.lookalikes(key, known_names(conn, table))
         if close:
             raise NearDuplicate(table, display, close)
     return insert_or_find(conn, table, {"name": display, "key": key}, resolved)
+
+
+def import_lookalike_notes(
+    table: str, key: str, display: str, known: dict[str, str], where: str
+) -> list[str]:
+    """The warning an import gives for a new reason that looks like a known one.
+
+    An import is accepted with the look-alike rather than refused: the file is a record
+    of what was written elsewhere, and `reasons merge` joins the two afterwards."""
+    if table != "reason":
+        return []
+    close = names.lookalikes(key, {k: v for k, v in known.items() if k != key})
+    if not close:
+        return []
+    options = " or ".join(f'"{c}"' for c in close)
+    return [
+        f'{where}, column reason: new reason "{display}" looks like {options}; imported as a '
+        f"new reason. If it is the same, join them with "
+        f'`incidentlog reasons merge "{close[0]}" "{display}"`.'
+    ]
 
 
 def insert_or_find(

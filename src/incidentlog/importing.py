@@ -884,6 +884,9 @@ class Importer:
                 if close:
                     problem = str(NearDuplicate(table, display, close))
                     raise RowError(where, table, problem.replace(" Pass ", " Check it, or pass "))
+            self.result.warnings += entities.import_lookalike_notes(
+                table, key, display, pool, where
+            )
             pool[key] = display
             fresh.append((key, display))
         if dry_run or not fresh:

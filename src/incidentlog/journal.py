@@ -93,18 +93,22 @@ def record(
     before: Sequence[tuple[str, dict[str, Any]]] = (),
     touched: Sequence[tuple[str, Sequence[int]]] = (),
     after: Sequence[tuple[str, int, int]] = (),
+    added_rows: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> None:
     """Journal one change. `inserted` lists (table, ids) in the order undo deletes them
     (children first); `before` lists (table, row) in the order undo restores them;
     `touched` lists (table, ids) of other records the change concerns without writing them
     (an incident whose check-back it adds); `after` lists (table, id, version) of the versions
-    the change left, which undo must still find."""
-    payload = {
+    the change left, which undo must still find; `added_rows` names rows without an id
+    (attendance) by their key, for undo to delete."""
+    payload: dict[str, Any] = {
         "inserted": [[table, _compact(ids)] for table, ids in inserted if ids],
         "before": [[table, {k: _jsonable(v) for k, v in row.items()}] for table, row in before],
         "touched": [[table, _compact(ids)] for table, ids in touched if ids],
         "after": [[table, key, version] for table, key, version in after],
     }
+    if added_rows:
+        payload["added_rows"] = [[table, dict(row)] for table, row in added_rows]
     who = actor()
     conn.run(
         "INSERT INTO journal (created_at, actor, command, summary, payload) "
@@ -154,6 +158,8 @@ def undo(conn: Conn) -> dict[str, Any]:
             _restore(conn, table, row)
         for table, ids in payload["inserted"]:
             _delete(conn, table, ids)
+        for table, row in payload.get("added_rows", ()):
+            _delete_row(conn, table, row)
         conn.run("DELETE FROM journal WHERE id = :id", {"id": entry["id"]})
     return entry
 
@@ -281,6 +287,13 @@ def _delete(conn: Conn, table: str, ids: list[int] | dict[str, int]) -> None:
         names = {f"id{i}": v for i, v in enumerate(chunk)}
         placeholders = ", ".join(f":{n}" for n in names)
         conn.run(f"DELETE FROM {table} WHERE id IN ({placeholders}){unused}", names)
+
+
+def _delete_row(conn: Conn, table: str, row: dict[str, Any]) -> None:
+    _check(table)
+    key_cols = KEYS.get(table, ("id",))
+    where = " AND ".join(f"{c} = :{c}" for c in key_cols)
+    conn.run(f"DELETE FROM {table} WHERE {where}", {c: row[c] for c in key_cols})
 
 
 def _restore(conn: Conn, table: str, row: dict[str, Any]) -> None:

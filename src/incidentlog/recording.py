@@ -102,13 +102,18 @@ def validate(data: IncidentInput) -> IncidentInput:
 
 
 def add_incident(
-    conn: Conn, data: IncidentInput, *, new_store: bool = False, new_agent: bool = False
+    conn: Conn,
+    data: IncidentInput,
+    *,
+    new_store: bool = False,
+    new_agent: bool = False,
+    new_reason: bool = False,
 ) -> Recorded:
     data = validate(data)
     resolved = entities.Resolved()
     with conn.transaction():
         incident_id = insert_incident(
-            conn, data, resolved, new_store=new_store, new_agent=new_agent
+            conn, data, resolved, new_store=new_store, new_agent=new_agent, new_reason=new_reason
         )
         incident = get_incident(conn, incident_id)
         inserted = [("incident", [incident_id])] + [
@@ -131,12 +136,15 @@ def insert_incident(
     *,
     new_store: bool = False,
     new_agent: bool = False,
+    new_reason: bool = False,
 ) -> int:
     """Insert one validated incident inside the caller's transaction; returns its id."""
     now = dt.datetime.now().replace(microsecond=0)
     values = {
         "customer_id": entities.customer(conn, data.customer, data.contact, resolved=resolved),
-        "reason_id": entities.named(conn, "reason", data.reason, allow_new=True, resolved=resolved),
+        "reason_id": entities.named(
+            conn, "reason", data.reason, allow_new=new_reason, resolved=resolved
+        ),
         "store_id": entities.named(
             conn, "store", data.store, allow_new=new_store, resolved=resolved
         ),
@@ -329,6 +337,7 @@ def edit_incident(
     *,
     new_store: bool = False,
     new_agent: bool = False,
+    new_reason: bool = False,
 ) -> Recorded:
     """Apply `changes` (keys from EDITABLE) to one incident."""
     unknown = set(changes) - set(EDITABLE)
@@ -365,7 +374,7 @@ def edit_incident(
             )
         if "reason" in changes:
             updates["reason_id"] = entities.named(
-                conn, "reason", data.reason, allow_new=True, resolved=resolved
+                conn, "reason", data.reason, allow_new=new_reason, resolved=resolved
             )
         if "store" in changes:
             updates["store_id"] = entities.named(

@@ -16,6 +16,7 @@ except ImportError:  # pragma: no cover
 
 from incidentlog import __version__
 from incidentlog.cli import common, config_cmd, data_cmd, db_cmd, record, report_cmd, training_cmd
+from incidentlog.cli.entities_cmd import agents, reasons, stores
 from incidentlog.console import error
 from incidentlog.errors import IncidentlogError
 
@@ -125,6 +126,9 @@ app.add_typer(
 app.add_typer(report_cmd.top)
 app.add_typer(data_cmd.app)
 app.add_typer(data_cmd.customers, name="customers", help="List customers and merge duplicates.")
+app.add_typer(stores, name="stores", help="List, rename and merge stores.")
+app.add_typer(agents, name="agents", help="List, rename and merge agents.")
+app.add_typer(reasons, name="reasons", help="List, rename and merge reasons.")
 app.add_typer(config_cmd.app, name="config", help="Defaults for this till: store, agent, database.")
 app.add_typer(db_cmd.app, name="db", help="Database information, backups and schema upgrades.")
 

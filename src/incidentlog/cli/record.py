@@ -24,6 +24,10 @@ NewStore = Annotated[
 NewAgent = Annotated[
     bool, typer.Option("--new-agent", help="Confirm a new agent whose name looks like a known one.")
 ]
+NewReason = Annotated[
+    bool,
+    typer.Option("--new-reason", help="Confirm a new reason whose name looks like a known one."),
+]
 
 
 def _when(text: str | None) -> dt.datetime | None:
@@ -175,6 +179,7 @@ def add(
     ] = None,
     new_store: NewStore = False,
     new_agent: NewAgent = False,
+    new_reason: NewReason = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the new id.")] = False,
 ) -> None:
     """Record an incident right after it happened; prints its id.
@@ -201,7 +206,7 @@ def add(
     missing = [
         k for k in ("customer", "reason", "resolved", "store", "agent") if values[k] in (None, "")
     ]
-    flags = {"new_store": new_store, "new_agent": new_agent}
+    flags = {"new_store": new_store, "new_agent": new_agent, "new_reason": new_reason}
     with common.connect() as conn:
         if missing:
             if not is_interactive():
@@ -403,6 +408,7 @@ def edit(
     ] = None,
     new_store: NewStore = False,
     new_agent: NewAgent = False,
+    new_reason: NewReason = False,
 ) -> None:
     """Correct fields of an incident (only the ones given change).
 
@@ -429,7 +435,12 @@ def edit(
     }
     with common.connect() as conn:
         recorded = edit_incident(
-            conn, incident_id, changes, new_store=new_store, new_agent=new_agent
+            conn,
+            incident_id,
+            changes,
+            new_store=new_store,
+            new_agent=new_agent,
+            new_reason=new_reason,
         )
     _report_recorded(recorded, verb="Updated")
 

@@ -24,13 +24,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Plain ADD COLUMNs (batch mode does not copy the tables for these), so the FTS
-    # triggers, the AUTOINCREMENT counter and every row stay as they are.
+    # Plain ADD COLUMNs, never batch mode: on SQLite it would copy the incident table
+    # for a boolean column and lose the search index's triggers.
     for table in ("incident", "training_session"):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(
-                sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false())
-            )
+        op.add_column(
+            table, sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false())
+        )
     op.create_index(
         "ix_incident_demo_day",
         "incident",

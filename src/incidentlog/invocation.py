@@ -7,6 +7,7 @@ be copied and run as it is.
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import shutil
@@ -23,6 +24,7 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
+@functools.cache
 def command_name() -> str:
     """`incidentlog` when it is on PATH as this program, else the way to start this one."""
     argv0 = sys.argv[0] if sys.argv else ""
@@ -44,4 +46,12 @@ def command(arguments: str) -> str:
     return f"{command_name()} {arguments}" if arguments else command_name()
 
 
-__all__ = ["NAME", "command", "command_name"]
+def runnable(message: str) -> str:
+    """A message whose quoted commands (`incidentlog undo`) name the command as it can be run."""
+    if "`" + NAME not in message:
+        return message
+    name = command_name()
+    return message if name == NAME else message.replace(f"`{NAME} ", f"`{name} ")
+
+
+__all__ = ["NAME", "command", "command_name", "runnable"]

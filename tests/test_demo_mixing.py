@@ -155,6 +155,12 @@ def test_keep_lets_real_records_join_and_reports_count_the_sample(
         "SELECT COUNT(*) FROM incident WHERE demo AND month = '2026-04'"
     )
     assert "Mixed data" in cli("report", "reasons").stdout
+    week = sql.scalar(
+        "SELECT COUNT(*) FROM incident WHERE demo AND day BETWEEN '2026-05-11' AND '2026-05-17'"
+    )
+    summary = cli("summary").stdout.splitlines()
+    assert summary[-1].startswith(f"Mixed data: this period holds {week:,} demo incidents")
+    assert cli("summary", "--format", "json").json()["demo_records"] == week
     # Removing the sample keeps the real records, and forgets the choice.
     cli("demo", "--remove")
     assert sql.scalar("SELECT COUNT(*) FROM incident") == 2

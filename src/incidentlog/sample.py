@@ -62,7 +62,7 @@ def held(conn: Conn) -> Held:
 
 
 def kept(conn: Conn) -> bool:
-    return conn.scalar("SELECT value FROM setting WHERE key = :k", {"k": SETTING}) == KEEP
+    return bool(conn.scalar("SELECT value FROM setting WHERE key = :k", {"k": SETTING}) == KEEP)
 
 
 def keep(conn: Conn) -> Held:

@@ -21,7 +21,7 @@ def loaded(cli: Cli) -> str:
 
 
 def test_fills_an_empty_database_and_prints_a_tour(loaded: str, sql: Sql) -> None:
-    assert "Added the demo:" in loaded and "incidentlog undo" in loaded
+    assert "Added the demo:" in loaded and "incidentlog demo --remove" in loaded
     for command in (
         "incidentlog report store",
         "incidentlog report agents --compare 3-months-ago",

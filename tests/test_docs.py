@@ -81,6 +81,8 @@ def demo_copy(
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
+    # The pages record real incidents beside the sample, as after `demo --keep`.
+    Cli()("demo", "--keep")
     yield db
 
 

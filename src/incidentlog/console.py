@@ -10,6 +10,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import typer
 
+from incidentlog.invocation import runnable
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.segment import Segment
@@ -62,6 +64,7 @@ def echo(
     message: str = "", *, fg: str | None = None, bold: bool = False, err: bool = False
 ) -> None:
     stream = sys.stderr if err else sys.stdout
+    message = runnable(message)  # hints name the command as the user can run it
     message = inert(message)
     if fg or bold:
         message = typer.style(message, fg=fg, bold=bold)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,8 @@ from incidentlog import names
 from incidentlog.db import Conn
 from incidentlog.errors import Conflict
 from incidentlog.periods import add_months, months_back
+
+DEMO_COLUMN = "demo"  # importing.DEMO_COLUMN, without importing the importer here
 
 SEED = 2026
 DAILY_INCIDENTS = 9.0  # on an average weekday of an average month
@@ -550,6 +552,7 @@ def load(
     An existing database is refused unless `force`; then the demo is added alongside
     (nothing is ever replaced)."""
     from incidentlog.importing import Importer, rows_source
+    from incidentlog.invocation import command
     from incidentlog.periods import today as current_day
 
     today = today or current_day()
@@ -560,16 +563,20 @@ def load(
             raise Conflict(
                 f"The database already holds {held:,} incidents and {sessions:,} training "
                 "sessions; the demo fills an empty one. Pass --force to add the demo data "
-                "alongside (`incidentlog undo` takes it out again), or use another --db."
+                f"alongside (`{command('undo')}` takes it out again), or use another --db."
             )
     sources = [
         rows_source(
             "demo incidents",
             "incidents",
-            lambda: generate_incidents(seed=seed, today=today),
+            lambda: _marked(generate_incidents(seed=seed, today=today)),
             total=expected_volume(today),
         ),
-        rows_source("demo training", "training", lambda: generate_training(seed=seed, today=today)),
+        rows_source(
+            "demo training",
+            "training",
+            lambda: _marked(generate_training(seed=seed, today=today)),
+        ),
     ]
     importer = Importer(conn, sources, new_store=True, new_agent=True, progress=progress)
     result = importer.run(command="demo", label="demo data")
@@ -589,6 +596,12 @@ def load(
         roleplay_day=s.roleplay,
         today=today,
     )
+
+
+def _marked(rows: Iterable[dict[str, str]]) -> Iterator[dict[str, str]]:
+    """The rows with the demo mark, so they are known as sample data from then on."""
+    for row in rows:
+        yield {**row, DEMO_COLUMN: "yes"}
 
 
 def expected_volume(today: dt.date) -> int:

@@ -21,14 +21,15 @@ from typing import Any, TextIO
 
 from incidentlog.db import Conn, as_date, as_datetime
 from incidentlog.errors import Conflict, DomainError, InvalidInput
-from incidentlog.importing import INCIDENT_COLUMNS, TRAINING_COLUMNS
+from incidentlog.importing import DEMO_COLUMN, INCIDENT_COLUMNS, TRAINING_COLUMNS
 from incidentlog.listing import IncidentFilter, where_clause
 from incidentlog.recording import incident_public
 
 EXPORT_SELECT = """
 SELECT i.id, i.customer_id, c.name AS customer, c.contact AS contact, r.name AS reason,
        i.resolved_on_spot, s.name AS store, a.name AS agent, i.at, i.description,
-       i.resolution, i.channel, i.follow_up, i.resolved_at
+       i.resolution, i.channel, i.follow_up, i.resolved_at,
+       i.demo
 FROM incident i
 JOIN customer c ON c.id = i.customer_id
 JOIN reason r ON r.id = i.reason_id
@@ -259,18 +260,26 @@ def export_incidents(
     conn: Conn, out: TextIO, f: IncidentFilter, *, fmt: str = "csv", redact: bool = False
 ) -> int:
     """Write the matching incidents to `out`; returns how many."""
+    from incidentlog.sample import holds_demo
+
+    # The demo mark only where there is one to keep: other databases export as before.
+    marked = holds_demo(conn)
     rows = incident_rows(conn, f, redact=redact)
     if fmt == "json":
         array = _JsonArray(out)
         for row in rows:
-            array.add(_json_incident(row))
+            item = _json_incident(row)
+            if marked:
+                item[DEMO_COLUMN] = bool(row["demo"])
+            array.add(item)
         array.close()
         return array.count
     writer = csv.writer(out, lineterminator=LINE_END)
-    writer.writerow(INCIDENT_COLUMNS)
+    writer.writerow([*INCIDENT_COLUMNS, DEMO_COLUMN] if marked else INCIDENT_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow(_csv_incident(row))
+        cells = _csv_incident(row)
+        writer.writerow([*cells, "yes" if row["demo"] else "no"] if marked else cells)
         count += 1
     return count
 
@@ -283,18 +292,22 @@ def export_training(
     end: dt.date | None = None,
     fmt: str = "csv",
 ) -> int:
+    from incidentlog.sample import holds_demo
     from incidentlog.training import list_sessions
 
     sessions = list_sessions(conn, start=start, end=end)
+    marked = holds_demo(conn)
+    demo = {int(r["id"]) for r in conn.rows("SELECT id FROM training_session WHERE demo")}
     if fmt == "json":
         array = _JsonArray(out)
         for session in sessions:
-            array.add(session)
+            array.add({**session, DEMO_COLUMN: session["id"] in demo} if marked else session)
         array.close()
         return array.count
     writer = csv.writer(out, lineterminator=LINE_END)
-    writer.writerow(TRAINING_COLUMNS)
+    writer.writerow([*TRAINING_COLUMNS, DEMO_COLUMN] if marked else TRAINING_COLUMNS)
     for s in sessions:
+        mark = ["yes" if s["id"] in demo else "no"] if marked else []
         writer.writerow(
             [
                 s["on"],
@@ -304,6 +317,7 @@ def export_training(
                 defused(";".join(s["agents"])),
                 defused(s["store"] or ""),
                 defused(s["trainer"] or ""),
+                *mark,
             ]
         )
     return len(sessions)

@@ -45,6 +45,9 @@ INCIDENT_COLUMNS = (
 INCIDENT_REQUIRED = INCIDENT_COLUMNS[:6]
 TRAINING_COLUMNS = ("date", "topic", "kind", "minutes", "agents", "store", "trainer")
 TRAINING_REQUIRED = TRAINING_COLUMNS[:5]
+# Marks the demo's sample records (yes/no) in either kind; `export` writes it only for a
+# database that holds demo records, so everyone else's files look as before.
+DEMO_COLUMN = "demo"
 KINDS = ("incidents", "training")
 # Keys that `list`, `search`, `follow-ups` and `training list` print but that are derived,
 # so their output imports as it is.
@@ -153,7 +156,9 @@ def _check_columns(source_name: str, columns: list[str], kind: str | None) -> st
             f"{source_name} line 1: missing column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)} (the {kind} columns are {','.join(expected)})."
         )
-    unknown = [c for c in columns if c not in expected and c not in IGNORED_COLUMNS]
+    unknown = [
+        c for c in columns if c not in expected and c not in IGNORED_COLUMNS and c != DEMO_COLUMN
+    ]
     if unknown:
         raise InvalidInput(
             f"{source_name} line 1: unknown column{'s' if len(unknown) > 1 else ''} "
@@ -417,7 +422,7 @@ def rows_source(
 ) -> Source:
     """Generated rows (dicts keyed by column) as a Source; `total`, when known, lets a
     progress bar show how far the import is."""
-    columns = list(INCIDENT_COLUMNS if kind == "incidents" else TRAINING_COLUMNS)
+    columns = [*(INCIDENT_COLUMNS if kind == "incidents" else TRAINING_COLUMNS), DEMO_COLUMN]
     done = [0]
 
     def numbered() -> Iterator[tuple[int, Sequence[Any]]]:
@@ -632,6 +637,7 @@ STAGE_COLUMNS = (
     "follow_up",
     "resolved_at",
     "wanted_id",
+    "demo",
 )
 STAGING_TABLES = (
     "CREATE {temporary}import_stage (seq INTEGER PRIMARY KEY, "
@@ -640,7 +646,7 @@ STAGING_TABLES = (
     "resolution TEXT NOT NULL, at TIMESTAMP NOT NULL, day DATE NOT NULL, "
     "month VARCHAR(7) NOT NULL, channel VARCHAR(20), follow_up DATE, resolved_at TIMESTAMP, "
     # The id the file gives (kept when no incident has it), or NULL.
-    "wanted_id BIGINT)",
+    "wanted_id BIGINT, demo BOOLEAN NOT NULL)",
     # One row per distinct customer identity, as first met; `id` is the customer it
     # resolves to, `final` another identity of this import it joins.
     "CREATE {temporary}import_customer (identity VARCHAR(300) PRIMARY KEY, "
@@ -658,7 +664,7 @@ class IncidentReader:
         self.seq = seq  # numbers the staged rows, across sources, in the order read
         # A column the file lacks reads the None appended to every row.
         self.pick = operator.itemgetter(
-            *(index.get(c, len(columns)) for c in INCIDENT_COLUMNS if c != "id")
+            *(index.get(c, len(columns)) for c in (*INCIDENT_COLUMNS, DEMO_COLUMN) if c != "id")
         )
         self.id_index = index.get("id", len(columns))
         self.checker = checker
@@ -679,6 +685,7 @@ class IncidentReader:
             channel,
             follow_up,
             resolved_at,
+            demo,
         ) = self.pick(values)
         wanted_id = _wanted_id(values[self.id_index])
         identity = check.customer(customer, contact)
@@ -727,6 +734,7 @@ class IncidentReader:
             due.isoformat() if due else None,
             later.isoformat(" ", timespec="microseconds") if later else None,
             wanted_id,
+            _boolean(DEMO_COLUMN, demo) if demo not in (None, "") else False,
         )
 
 
@@ -762,12 +770,13 @@ class SessionRow:
     agents: list[str]  # keys
     store: str | None
     trainer: str | None
+    demo: bool = False
 
 
 class TrainingReader:
     def __init__(self, columns: Sequence[str], checker: Checker) -> None:
         index = {c: i for i, c in enumerate(columns)}
-        self.index = {c: index.get(c) for c in TRAINING_COLUMNS}
+        self.index = {c: index.get(c) for c in (*TRAINING_COLUMNS, DEMO_COLUMN)}
         self.checker = checker
 
     def read(self, values: Sequence[Any]) -> SessionRow:
@@ -814,7 +823,9 @@ class TrainingReader:
                 trainer = entities.check_name("trainer", _text(get("trainer")))
             except InvalidInput as exc:
                 raise _Bad("trainer", str(exc)) from None
-        return SessionRow(on, topic, kind, minutes, agents, store, trainer)
+        demo = get(DEMO_COLUMN) if DEMO_COLUMN in self.index else None
+        marked = _boolean(DEMO_COLUMN, demo) if demo not in (None, "") else False
+        return SessionRow(on, topic, kind, minutes, agents, store, trainer, marked)
 
 
 # --------------------------------------------------------------------------- importing
@@ -1339,11 +1350,11 @@ class Importer:
             + ("id, " if with_id else "")
             + "customer_id, reason_id, store_id, agent_id, "
             "resolved_on_spot, description, resolution, at, day, month, channel, follow_up, "
-            "resolved_at, created_at, updated_at) "
+            "resolved_at, created_at, updated_at, demo) "
             "SELECT "
             + ("s.wanted_id, " if with_id else "")
             + "ic.id, r.id, st.id, a.id, s.resolved_on_spot, s.description, s.resolution, "
-            "s.at, s.day, s.month, s.channel, s.follow_up, s.resolved_at, :now, :now "
+            "s.at, s.day, s.month, s.channel, s.follow_up, s.resolved_at, :now, :now, s.demo "
             "FROM import_stage s "
             "JOIN import_customer ic ON ic.identity = s.customer "
             "JOIN reason r ON r.key = s.reason "
@@ -1361,8 +1372,9 @@ class Importer:
         for row in self.sessions:
             session_id = self.conn.insert(
                 "INSERT INTO training_session "
-                "(day, month, topic, kind, minutes, store_id, trainer, created_at) "
-                "VALUES (:day, :month, :topic, :kind, :minutes, :store_id, :trainer, :created_at) "
+                "(day, month, topic, kind, minutes, store_id, trainer, created_at, demo) "
+                "VALUES (:day, :month, :topic, :kind, :minutes, :store_id, :trainer, :created_at, "
+                ":demo) "
                 "RETURNING id",
                 {
                     "day": row.on,
@@ -1373,6 +1385,7 @@ class Importer:
                     "store_id": stores[row.store] if row.store else None,
                     "trainer": row.trainer,
                     "created_at": created,
+                    "demo": row.demo,
                 },
             )
             self.conn.run_many(
@@ -1394,10 +1407,22 @@ class Importer:
             if dry_run:
                 self.plan(dry_run=True)
             elif self.result.incidents or self.sessions:
+                if self._has_real_rows():
+                    from incidentlog.sample import guard_real_write
+
+                    guard_real_write(self.conn)
                 self._write(command, label)
         finally:
             self._drop_staging()
         return self.result
+
+    def _has_real_rows(self) -> bool:
+        """Whether the import brings records other than the demo's (which would mix)."""
+        if any(not row.demo for row in self.sessions):
+            return True
+        if not self.result.incidents:
+            return False
+        return self.conn.scalar("SELECT 1 FROM import_stage WHERE NOT demo LIMIT 1") is not None
 
     def _write(self, command: str, label: str | None) -> None:
         conn = self.conn

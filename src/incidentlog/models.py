@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -19,6 +20,8 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -67,6 +70,10 @@ class Incident(SQLModel, table=True):
         Index("ix_incident_customer_day", "customer_id", "day"),
         Index("ix_incident_reason_day", "reason_id", "day", "resolved_on_spot"),
         Index("ix_incident_open", "resolved_on_spot", "resolved_at", "follow_up"),
+        # Only the demo's rows: whether a database holds any is one probe of an empty index.
+        Index(
+            "ix_incident_demo_day", "day", sqlite_where=text("demo"), postgresql_where=text("demo")
+        ),
         # Ids are quoted to customers and in notes: never hand out a deleted incident's id again.
         {"sqlite_autoincrement": True},
     )
@@ -92,6 +99,10 @@ class Incident(SQLModel, table=True):
     later_resolution: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # Up by one with each change; a change is written only if it is still the version it read.
     version: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # Made by `incidentlog demo` (sample data), not a real record.
+    demo: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class IncidentEvent(SQLModel, table=True):
@@ -133,6 +144,9 @@ class TrainingSession(SQLModel, table=True):
     store_id: int | None = Field(default=None, foreign_key="store.id", nullable=True)
     trainer: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))
+    demo: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class Attendance(SQLModel, table=True):
@@ -154,3 +168,11 @@ class JournalEntry(SQLModel, table=True):
     command: str = Field(sa_column=Column(String(40), nullable=False))
     summary: str = Field(sa_column=Column(Text, nullable=False))
     payload: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Setting(SQLModel, table=True):
+    """A choice kept in the database for every till (e.g. `demo` = `keep`)."""
+
+    __tablename__ = "setting"
+    key: str = Field(sa_column=Column(String(100), primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))

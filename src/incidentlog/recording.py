@@ -15,6 +15,7 @@ from typing import Any
 from incidentlog import entities, journal, names
 from incidentlog.db import Conn, as_date, as_datetime
 from incidentlog.errors import Conflict, InvalidInput, NotFound
+from incidentlog.sample import guard_real_write
 from incidentlog.vocabulary import CHANNELS
 
 INCIDENT_SELECT = """
@@ -110,6 +111,7 @@ def add_incident(
     new_reason: bool = False,
 ) -> Recorded:
     data = validate(data)
+    guard_real_write(conn)  # a real record must not silently join the demo's sample
     resolved = entities.Resolved()
     with conn.transaction():
         incident_id = insert_incident(

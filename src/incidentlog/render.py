@@ -129,6 +129,10 @@ def render(
     """Print rows. JSON prints `document` when given (reports), else the array of rows;
     CSV prints `csv_keys` (default: every key of the first row)."""
     fmt = check_format(fmt)
+    if document is not None:  # a report says when the demo's sample records are in it
+        from incidentlog.sample import mark_report
+
+        document, caption = mark_report(document, caption)
     if fmt == "json":
         sys.stdout.write(to_json(document if document is not None else list(rows)) + "\n")
         return

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 # Every alembic revision under migrations/versions, oldest first (a test keeps them in step),
 # so opening a database needs no alembic import unless it is behind.
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).parent / "migrations"
 # An arbitrary constant shared by every incidentlog process upgrading the same PostgreSQL.

@@ -9,6 +9,7 @@ from typing import Any
 from incidentlog import entities, journal, names
 from incidentlog.db import Conn, as_date
 from incidentlog.errors import InvalidInput, NotFound
+from incidentlog.sample import guard_real_write
 from incidentlog.vocabulary import KINDS
 
 MAX_MINUTES = 24 * 60
@@ -104,6 +105,7 @@ def add_session(
     conn: Conn, data: SessionInput, *, new_agent: bool = False, new_store: bool = False
 ) -> dict[str, Any]:
     data = validate(data)
+    guard_real_write(conn)  # a real record must not silently join the demo's sample
     resolved = entities.Resolved()
     with conn.transaction():
         session_id = insert_session(conn, data, resolved, new_agent=new_agent, new_store=new_store)

@@ -275,6 +275,14 @@ def demo(
         bool,
         typer.Option("--force", help="Add the demo data even though the database is not empty."),
     ] = False,
+    remove: Annotated[
+        bool,
+        typer.Option("--remove", help="Take the demo data out again (undo brings it back)."),
+    ] = False,
+    keep: Annotated[
+        bool,
+        typer.Option("--keep", help="Keep the demo data and let real records join it."),
+    ] = False,
 ) -> None:
     """Fill an empty database with a realistic sample (stores, agents, 14+ months of
     incidents, training) and show a short tour of what to try.
@@ -283,6 +291,11 @@ def demo(
     """
     from incidentlog.demo import load
 
+    if remove or keep:
+        from incidentlog.cli.sample_cmd import choose
+
+        choose(remove=remove, keep=keep, force=force)
+        return
     with common.connect(create=True) as conn, _progress_bar(True) as progress:
         result = load(conn, force=force, progress=progress)
     _tour(result)
@@ -296,8 +309,11 @@ def _tour(result: DemoResult) -> None:
         f"{result.agents} agents, {first} – {last},",
         bold=True,
     )
+    from incidentlog.invocation import command
+
     echo(
-        f"and {result.sessions} training sessions (`incidentlog undo` takes it all out again).",
+        f"and {result.sessions} training sessions (`{command('demo --remove')}` takes it "
+        "out again).",
         bold=True,
     )
     echo("A short tour — try:")
@@ -325,9 +341,15 @@ def _tour(result: DemoResult) -> None:
         ("incidentlog summary", "the weekly summary for cron"),
         ("incidentlog customers list --limit 20", "spot duplicates to merge"),
     ]
-    width = max(len(command) for command, _what in steps) + 2
-    for command, what in steps:
-        echo(f"  {command:<{width}}{what}")
+    # As the user can run it: a venv's incidentlog is not on PATH.
+    steps = [(command(line.removeprefix("incidentlog ")), what) for line, what in steps]
+    width = max(len(line) for line, _what in steps) + 2
+    if width + max(len(what) for _line, what in steps) > 98:  # a long path: one per line
+        for line, what in steps:
+            echo(f"  {what}:\n    {line}")
+        return
+    for line, what in steps:
+        echo(f"  {line:<{width}}{what}")
 
 
 def _markup(text: str) -> str:

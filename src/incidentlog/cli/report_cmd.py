@@ -834,6 +834,12 @@ def summary(
             indent = " " * (len(line) - len(line.lstrip()) + 2)
             for part in wrap_lines(line, width, indent):
                 echo(part, bold=n == 0)
+        from incidentlog.sample import mark_report  # says when demo and real records mix
+
+        note = mark_report({"report": "summary", "period": chosen.as_json()}, None)[1]
+        if note:
+            for part in wrap_lines(note, width):
+                echo(part)
         return
     if fmt == "html":
         sys.stdout.write(_summary_html(found, chosen))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from incidentlog.console import echo
+from incidentlog.invocation import command_name
 
 
 def welcome() -> None:
@@ -25,6 +26,7 @@ def welcome() -> None:
 
 
 def _first_run(where: str, settings: dict[str, str]) -> None:
+    name = command_name()  # as the user can run it: a venv's script is not on PATH
     echo(
         "incidentlog records every incident with a dissatisfied customer, "
         "then shows how they are handled.",
@@ -33,27 +35,28 @@ def _first_run(where: str, settings: dict[str, str]) -> None:
     echo(f"No incidents yet in {where}.")
     echo()
     echo("Look around with sample data first:")
-    echo("  incidentlog demo")
-    echo("  incidentlog report store --chart")
+    echo(f"  {name} demo")
+    echo(f"  {name} report store --chart")
     echo()
     echo("Or set up this till and record after each call:")
     store = settings.get("store") or "Harbour Street"
     agent = settings.get("agent") or "Priya Nair"
     if "store" not in settings:
-        echo(f'  incidentlog config set store "{store}"')
+        echo(f'  {name} config set store "{store}"')
     if "agent" not in settings:
-        echo(f'  incidentlog config set agent "{agent}"')
-    echo('  incidentlog add "Marta Sousa" --reason "late delivery" --unresolved')
+        echo(f'  {name} config set agent "{agent}"')
+    echo(f'  {name} add "Marta Sousa" --reason "late delivery" --unresolved')
     echo()
-    echo("Every command: incidentlog --help · one command: incidentlog add --help")
+    echo(f"Every command: {name} --help · one command: {name} add --help")
 
 
 def _status(incidents: int, open_: int, settings: dict[str, str]) -> None:
+    name = command_name()
     till = ", ".join(f"{key} {settings[key]}" for key in ("store", "agent") if key in settings)
     echo(
         f"{incidents:,} incident{'s' if incidents != 1 else ''}, {open_:,} open"
         + (f" · this till: {till}" if till else "")
         + "."
     )
-    echo("Try:  incidentlog follow-ups · incidentlog report store --compare last-month")
-    echo("      incidentlog report store --chart · incidentlog --help for every command.")
+    echo(f"Try:  {name} follow-ups · {name} report store --compare last-month")
+    echo(f"      {name} report store --chart · {name} --help for every command.")

@@ -28,7 +28,7 @@ from incidentlog.recording import incident_public
 EXPORT_SELECT = """
 SELECT i.id, i.customer_id, c.name AS customer, c.contact AS contact, r.name AS reason,
        i.resolved_on_spot, s.name AS store, a.name AS agent, i.at, i.description,
-       i.resolution, i.channel, i.follow_up, i.resolved_at,
+       i.resolution, i.channel, i.follow_up, i.resolved_at, i.later_resolution,
        i.demo
 FROM incident i
 JOIN customer c ON c.id = i.customer_id
@@ -164,6 +164,8 @@ class Redactor:
         redacted = dict(row, customer=pseudonym(own), contact=None)
         for column in ("description", "resolution"):
             redacted[column] = self.text(row[column] or "", own, row["contact"])
+        if row["later_resolution"]:
+            redacted["later_resolution"] = self.text(row["later_resolution"], own, row["contact"])
         return redacted
 
 
@@ -225,6 +227,7 @@ def _csv_incident(row: dict[str, Any]) -> list[str]:
         str(row["id"]),
         follow_up.isoformat() if follow_up else "",
         _moment(row["resolved_at"], " ") or "",
+        defused(row["later_resolution"] or ""),
     ]
 
 

@@ -41,6 +41,7 @@ INCIDENT_COLUMNS = (
     "id",
     "follow_up",
     "resolved_at",
+    "later_resolution",
 )
 INCIDENT_REQUIRED = INCIDENT_COLUMNS[:6]
 TRAINING_COLUMNS = ("date", "topic", "kind", "minutes", "agents", "store", "trainer")
@@ -49,9 +50,12 @@ TRAINING_REQUIRED = TRAINING_COLUMNS[:5]
 # database that holds demo records, so everyone else's files look as before.
 DEMO_COLUMN = "demo"
 KINDS = ("incidents", "training")
-# Keys that `list`, `search`, `follow-ups` and `training list` print but that are derived,
-# so their output imports as it is.
-IGNORED_COLUMNS = frozenset({"id", "status", "snippet", "days_open", "overdue_days", "rank"})
+# Keys that `list`, `show`, `search`, `follow-ups` and `training list` print but that are
+# derived (the check-backs and the history are the incident's events), so their output
+# imports as it is.
+IGNORED_COLUMNS = frozenset(
+    {"id", "status", "snippet", "days_open", "overdue_days", "rank", "checks", "history"}
+)
 ALIASES = {"on": "date", "day": "date", "resolved_on_spot": "resolved"}
 BATCH = 5000
 # SQLite page caches during an import, for the database and for the staging tables.
@@ -357,6 +361,8 @@ def _json_source(path: Path, kind: str | None) -> Source:
     document = _load_json(path)
     if isinstance(document, dict) and isinstance(document.get("rows"), list):
         document = document["rows"]
+    elif isinstance(document, dict) and "customer" in document:
+        document = [document]  # one incident, as `show --format json` prints it
     if not isinstance(document, list):
         raise InvalidInput(f"{name}: expected a JSON array of objects, as `export` writes.")
     columns: list[str] = []
@@ -636,6 +642,7 @@ STAGE_COLUMNS = (
     "channel",
     "follow_up",
     "resolved_at",
+    "later_resolution",
     "wanted_id",
     "demo",
 )
@@ -645,6 +652,7 @@ STAGING_TABLES = (
     "agent VARCHAR(200) NOT NULL, resolved_on_spot BOOLEAN NOT NULL, description TEXT NOT NULL, "
     "resolution TEXT NOT NULL, at TIMESTAMP NOT NULL, day DATE NOT NULL, "
     "month VARCHAR(7) NOT NULL, channel VARCHAR(20), follow_up DATE, resolved_at TIMESTAMP, "
+    "later_resolution TEXT, "
     # The id the file gives (kept when no incident has it), or NULL.
     "wanted_id BIGINT, demo BOOLEAN NOT NULL)",
     # One row per distinct customer identity, as first met; `id` is the customer it
@@ -685,6 +693,7 @@ class IncidentReader:
             channel,
             follow_up,
             resolved_at,
+            later_resolution,
             demo,
         ) = self.pick(values)
         wanted_id = _wanted_id(values[self.id_index])
@@ -710,6 +719,12 @@ class IncidentReader:
                     "resolved_at",
                     f"{later:%Y-%m-%d %H:%M} is before the incident ({moment:%Y-%m-%d %H:%M}).",
                 )
+        later_text = _free_text("later_resolution", later_resolution) or None
+        if later_text is not None and later is None:
+            raise _Bad(
+                "later_resolution",
+                "a later resolution is given, but no resolved_at says when it was resolved.",
+            )
         due = _day("follow_up", follow_up, check.now.date()) if follow_up and not on_spot else None
         # Stored as the text SQLite keeps (db._adapt_datetime's form), made once here;
         # what `export` writes is that text already, but for the fraction.
@@ -733,6 +748,7 @@ class IncidentReader:
             check.channel(channel),
             due.isoformat() if due else None,
             later.isoformat(" ", timespec="microseconds") if later else None,
+            later_text,
             wanted_id,
             _boolean(DEMO_COLUMN, demo) if demo not in (None, "") else False,
         )
@@ -1308,8 +1324,9 @@ class Importer:
             else ""
         )
         conn.run(
-            "INSERT INTO incident_fts (rowid, description, resolution) "
-            f"SELECT id, description, resolution FROM incident WHERE id > :c{also}",
+            "INSERT INTO incident_fts (rowid, description, resolution, later_resolution) "
+            "SELECT id, description, resolution, later_resolution FROM incident "
+            f"WHERE id > :c{also}",
             {"c": ceiling},
         )
         conn.run(trigger)
@@ -1350,11 +1367,12 @@ class Importer:
             + ("id, " if with_id else "")
             + "customer_id, reason_id, store_id, agent_id, "
             "resolved_on_spot, description, resolution, at, day, month, channel, follow_up, "
-            "resolved_at, created_at, updated_at, demo) "
+            "resolved_at, later_resolution, created_at, updated_at, demo) "
             "SELECT "
             + ("s.wanted_id, " if with_id else "")
             + "ic.id, r.id, st.id, a.id, s.resolved_on_spot, s.description, s.resolution, "
-            "s.at, s.day, s.month, s.channel, s.follow_up, s.resolved_at, :now, :now, s.demo "
+            "s.at, s.day, s.month, s.channel, s.follow_up, s.resolved_at, s.later_resolution, :now, :now, "
+            "s.demo "
             "FROM import_stage s "
             "JOIN import_customer ic ON ic.identity = s.customer "
             "JOIN reason r ON r.key = s.reason "

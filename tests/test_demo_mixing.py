@@ -185,7 +185,7 @@ def test_the_mark_goes_through_export_and_import(
     cli("export", "--format", "json", "--output", str(json_file))
     cli("export", "--kind", "training", "--output", str(training))
     header = csv_file.read_text().splitlines()[0]
-    assert header.endswith(",resolved_at,demo")
+    assert header.endswith(",resolved_at,later_resolution,demo")
     assert csv_file.read_text().splitlines()[-1].endswith(",no")
     items = json.loads(json_file.read_text())
     assert sum(1 for i in items if i["demo"]) == demo_loaded and not items[-1]["demo"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from incidentlog import exporting
+from incidentlog.transfer import exporter
 from tests.helpers import Cli
 
 
@@ -68,12 +68,12 @@ def test_a_full_disk_gives_one_line_and_leaves_no_file(
 ) -> None:
     for n in range(5):
         cli.add(f"Customer Number {n}", description="x" * 50)
-    real_open = exporting.open_private
+    real_open = exporter.open_private
 
     def full(path: Path) -> Any:
         return _FullDisk(real_open(path))
 
-    monkeypatch.setattr(exporting, "open_private", full)
+    monkeypatch.setattr(exporter, "open_private", full)
     target = tmp_path / "out" / "incidents.csv"
     target.parent.mkdir()
     result = cli.fails("export", "-o", str(target), code=1)

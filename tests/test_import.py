@@ -218,11 +218,7 @@ def test_json_as_list_prints_it_imports(cli: Cli, tmp_path: Path) -> None:
     cli.add("Ann", contact="ann@example.com", at="2026-05-01 10:00", description="It broke")
     cli.add("Bob", resolved=False, follow_up="2026-05-25", at="2026-05-02 10:00")
     listed = everything(cli)
-    # `import` does not know list's `later_resolution` and `checks` yet (the strict xfail
-    # test_reopen.py::test_list_json_imports_as_it_is says when it does).
-    unknown = ("later_resolution", "checks")
-    importable = [{k: v for k, v in r.items() if k not in unknown} for r in listed]
-    path = write(tmp_path / "list.json", json.dumps(importable))
+    path = write(tmp_path / "list.json", json.dumps(listed))
     target = str(tmp_path / "other.db")
     out = cli("--db", target, "import", str(path), "--new-store", "--new-agent").stdout
     assert "Imported 2 incidents" in out
@@ -235,7 +231,7 @@ def test_json_as_list_prints_it_imports(cli: Cli, tmp_path: Path) -> None:
     broken = write(tmp_path / "broken.json", '[{"customer": "Ann",\n  "reason": }]')
     assert "broken.json line 2: malformed JSON" in cli.fails("import", str(broken), code=2).stderr
     record = write(
-        tmp_path / "rec.json", json.dumps([importable[0], {**importable[1], "resolved": "perhaps"}])
+        tmp_path / "rec.json", json.dumps([listed[0], {**listed[1], "resolved": "perhaps"}])
     )
     assert (
         "rec.json record 2, column resolved"
@@ -303,6 +299,46 @@ def test_later_resolution_and_follow_up_survive(cli: Cli, tmp_path: Path) -> Non
         + ",resolved_at\nAnn,billing,yes,N,J,2026-05-01 10:00,,,,,2026-05-02 10:00\n",
     )
     assert "column resolved_at" in cli.fails("import", str(contradiction), code=2).stderr
+
+
+def test_a_later_resolution_imports_and_is_searched(cli: Cli, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "in.csv",
+        HEADER.strip()
+        + ",resolved_at,later_resolution\n"
+        + "Ann,billing,no,N,J,2026-05-01 10:00,charged twice,voucher,,,"
+        + "2026-05-03 09:00,'=courier refunded the quokka\n"
+        + "Bob,billing,no,N,J,2026-05-02 10:00,charged twice,voucher,,,,\n",
+    )
+    cli("import", str(path), "--new-store", "--new-agent")
+    rows = {r["customer"]: r for r in everything(cli)}
+    assert rows["Ann"]["later_resolution"] == "=courier refunded the quokka"
+    assert rows["Bob"]["later_resolution"] is None
+    found = cli("search", "quokka", "--format", "json").json()
+    assert [r["customer"] for r in found] == ["Ann"]
+    assert len(cli("search", "voucher", "--format", "json").json()) == 2
+    orphan = write(
+        tmp_path / "orphan.csv",
+        HEADER.strip() + ",later_resolution\nCleo,billing,no,N,J,2026-05-01 10:00,,,,,refunded\n",
+    )
+    stderr = cli.fails("import", str(orphan), code=2).stderr
+    assert "line 2, column later_resolution" in stderr
+
+
+def test_show_json_imports_as_it_is(cli: Cli, tmp_path: Path) -> None:
+    incident = cli.add("Ann", resolved=False, at="2026-05-01 10:00", description="It broke")
+    cli("resolve", str(incident), "--resolution", "Replaced it", "--at", "2026-05-02 09:00")
+    shown = cli("show", str(incident), "--format", "json").json()
+    assert shown["history"] and "checks" in shown
+    path = write(tmp_path / "one.json", json.dumps(shown))
+    target = str(tmp_path / "other.db")
+    cli("--db", target, "import", str(path), "--new-store", "--new-agent")
+    [copied] = everything(cli, "--db", target)
+    assert copied["later_resolution"] == "Replaced it"
+    assert copied["resolved_at"] == "2026-05-02T09:00"
+    assert {k: v for k, v in copied.items() if k != "checks"} == {
+        k: v for k, v in shown.items() if k not in ("checks", "history")
+    }
 
 
 def test_training_sessions_import(cli: Cli, tmp_path: Path) -> None:

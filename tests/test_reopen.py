@@ -262,9 +262,7 @@ def test_upgrade_from_0003_keeps_every_row_postgres(
         postgres_server.drop_database(url)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="export/import columns do not carry later_resolution yet (SPEC: CSV)"
-)
+@pytest.mark.backends
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_export_import_carries_the_later_resolution(cli: Cli, tmp_path: Path, fmt: str) -> None:
     incident_id = _open_incident(cli)
@@ -278,9 +276,7 @@ def test_export_import_carries_the_later_resolution(cli: Cli, tmp_path: Path, fm
     assert copied["resolution"] == "voucher offered, call back Thursday"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="import does not accept list's later_resolution and checks keys yet"
-)
+@pytest.mark.backends
 def test_list_json_imports_as_it_is(cli: Cli, tmp_path: Path) -> None:
     incident_id = _open_incident(cli)
     cli("resolve", str(incident_id), "--resolution", "courier refunded")

@@ -17,7 +17,7 @@ from incidentlog.errors import InvalidInput
 
 if TYPE_CHECKING:
     from incidentlog.demo import DemoResult
-    from incidentlog.importing import ImportResult
+    from incidentlog.transfer.planning import ImportResult
 
 app = typer.Typer()
 customers = typer.Typer(no_args_is_help=True)
@@ -134,7 +134,8 @@ def import_(
 
     Example: incidentlog import incidents.csv --dry-run
     """
-    from incidentlog.importing import counted, import_source, open_file
+    from incidentlog.transfer.importer import counted, import_source
+    from incidentlog.transfer.sources import open_file
 
     with _readable(file) as path:
         source = open_file(path, kind)  # a missing file or bad header: before any database
@@ -219,7 +220,7 @@ def export(
 
     Example: incidentlog export --period 2026 --redact --output incidents-2026.csv
     """
-    from incidentlog.exporting import check_export_format, export_incidents, export_training
+    from incidentlog.transfer.exporter import check_export_format, export_incidents, export_training
 
     fmt = check_export_format(fmt)
     if kind not in ("incidents", "training"):
@@ -263,7 +264,7 @@ def _destination(output: Path | None, force: bool) -> Iterator[Any]:
     if output is None:
         yield sys.stdout
         return
-    from incidentlog.exporting import destination
+    from incidentlog.transfer.exporter import destination
 
     with destination(output, live=common.database().path, force=force) as out:
         yield out

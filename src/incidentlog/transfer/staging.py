@@ -1,0 +1,166 @@
+"""The import's scratch tables: checked incident rows and distinct customers wait there until
+every row has passed, then reach the real tables in set-based statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from incidentlog.db import Conn, SqliteConn
+
+# SQLite page caches during an import, for the database and for the staging tables.
+MAIN_CACHE_KIB = 16 * 1024
+SCRATCH_CACHE_KIB = 16 * 1024
+SCRATCH = "import_scratch"
+
+# The staging table's columns, in the order IncidentReader.read returns them.
+STAGE_COLUMNS = (
+    "seq",
+    "customer",
+    "reason",
+    "store",
+    "agent",
+    "resolved_on_spot",
+    "description",
+    "resolution",
+    "at",
+    "day",
+    "month",
+    "channel",
+    "follow_up",
+    "resolved_at",
+    "later_resolution",
+    "wanted_id",
+    "demo",
+)
+STAGING_TABLES = (
+    "CREATE {temporary}import_stage (seq INTEGER PRIMARY KEY, "
+    "customer VARCHAR(300) NOT NULL, reason VARCHAR(200) NOT NULL, store VARCHAR(200) NOT NULL, "
+    "agent VARCHAR(200) NOT NULL, resolved_on_spot BOOLEAN NOT NULL, description TEXT NOT NULL, "
+    "resolution TEXT NOT NULL, at TIMESTAMP NOT NULL, day DATE NOT NULL, "
+    "month VARCHAR(7) NOT NULL, channel VARCHAR(20), follow_up DATE, resolved_at TIMESTAMP, "
+    "later_resolution TEXT, "
+    # The id the file gives (kept when no incident has it), or NULL.
+    "wanted_id BIGINT, demo BOOLEAN NOT NULL)",
+    # One row per distinct customer identity, as first met; `id` is the customer it
+    # resolves to, `final` another identity of this import it joins.
+    "CREATE {temporary}import_customer (identity VARCHAR(300) PRIMARY KEY, "
+    "seq INTEGER NOT NULL, name VARCHAR(200) NOT NULL, name_key VARCHAR(200) NOT NULL, "
+    "contact VARCHAR(200), id INTEGER, final VARCHAR(300))",
+)
+CUSTOMER_COLUMNS = ("identity", "seq", "name", "name_key", "contact")
+
+
+class Staging:
+    """The scratch tables of one import, on its connection."""
+
+    conn: Conn
+    index_prefix: str
+
+    def _insert(
+        self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], tail: str = ""
+    ) -> None:
+        """executemany of plain tuples (SQLite's fastest path), in a transaction of its own
+        unless one is open."""
+        if not rows:
+            return
+        conn = self.conn
+        if isinstance(conn, SqliteConn):
+            marks = ", ".join("?" for _ in columns)
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}){tail}"
+            raw = conn.raw
+            if raw.in_transaction:
+                raw.executemany(sql, rows)
+                return
+            raw.execute("BEGIN")
+            try:
+                raw.executemany(sql, rows)
+            except BaseException:
+                raw.rollback()
+                raise
+            raw.commit()
+            return
+        params = ", ".join(f":{c}" for c in columns)
+        conn.run_many(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({params}){tail}",
+            [dict(zip(columns, row, strict=True)) for row in rows],
+        )
+
+    @contextmanager
+    def _staging_transaction(self) -> Iterator[None]:
+        """One transaction for all the staging inserts; on SQLite a deferred one, which
+        takes no lock on the database itself (the staging tables are temporary)."""
+        if not isinstance(self.conn, SqliteConn):
+            with self.conn.transaction():
+                yield
+            return
+        raw = self.conn.raw
+        raw.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            raw.rollback()
+            raise
+        raw.commit()
+
+    def _create_staging(self) -> None:
+        """Temporary tables on PostgreSQL; on SQLite a private scratch database attached for
+        the import (unqualified names find it), which DETACH throws away at once where
+        dropping a big temporary table would free it page by page."""
+        self._drop_staging()
+        if isinstance(self.conn, SqliteConn):
+            # Bounded caches keep memory flat however long the file is; the main one is
+            # room for the incident indexes the import walks.
+            self.conn.run(f"PRAGMA cache_size = -{MAIN_CACHE_KIB}")
+            self.conn.run(f"ATTACH DATABASE '' AS {SCRATCH}")
+            self.conn.run(f"PRAGMA {SCRATCH}.cache_size = -{SCRATCH_CACHE_KIB}")
+            temporary, index = f"TABLE {SCRATCH}.", f"{SCRATCH}."
+        else:
+            temporary, index = "TEMPORARY TABLE ", ""
+        for ddl in STAGING_TABLES:
+            self.conn.run(ddl.format(temporary=temporary))
+        self.index_prefix = index
+
+    def _drop_staging(self) -> None:
+        try:
+            if isinstance(self.conn, SqliteConn):
+                attached = {r["name"] for r in self.conn.rows("PRAGMA database_list")}
+                if SCRATCH in attached:
+                    self.conn.run(f"DETACH DATABASE {SCRATCH}")
+                return
+            for table in ("import_stage", "import_customer"):
+                self.conn.run(f"DROP TABLE IF EXISTS {table}")
+        except Exception:  # noqa: BLE001 - a broken connection reports its own error
+            pass
+
+    @contextmanager
+    def _search_index_in_bulk(self, ceiling: int, kept: bool) -> Iterator[None]:
+        """On SQLite, fill the search index for the new incidents in one statement rather
+        than through the per-row trigger, which is several times slower for big imports.
+        The trigger is dropped and re-created inside the import's transaction, so other
+        connections never see it missing."""
+        conn = self.conn
+        trigger = None
+        if conn.dialect == "sqlite":
+            trigger = conn.scalar(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND name = 'incident_fts_insert'"
+            )
+        if trigger is None:
+            yield
+            return
+        conn.run("DROP TRIGGER incident_fts_insert")
+        yield
+        also = (
+            " OR id IN (SELECT wanted_id FROM import_stage WHERE wanted_id IS NOT NULL)"
+            if kept
+            else ""
+        )
+        conn.run(
+            "INSERT INTO incident_fts (rowid, description, resolution, later_resolution) "
+            "SELECT id, description, resolution, later_resolution FROM incident "
+            f"WHERE id > :c{also}",
+            {"c": ceiling},
+        )
+        conn.run(trigger)

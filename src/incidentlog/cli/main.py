@@ -20,7 +20,17 @@ except ImportError:  # pragma: no cover
     from click import types as click_types  # type: ignore[no-redef, import-not-found, unused-ignore]
 
 from incidentlog import __version__
-from incidentlog.cli import common, config_cmd, data_cmd, db_cmd, record, report_cmd, training_cmd
+from incidentlog.cli import (
+    common,
+    config_cmd,
+    data_cmd,
+    db_cmd,
+    record,
+    repeat_customers,
+    reports,
+    summary,
+    training_cmd,
+)
 from incidentlog.cli.entities_cmd import agents, reasons, stores
 from incidentlog.console import error, inert
 from incidentlog.errors import IncidentlogError, InvalidInput
@@ -222,9 +232,10 @@ def _check_today(value: str) -> None:
 app.add_typer(record.app)
 app.add_typer(training_cmd.app, name="training", help="Record and list training sessions.")
 app.add_typer(
-    report_cmd.app, name="report", help="Reports: agents, store, reasons, training, training-time."
+    reports.app, name="report", help="Reports: agents, store, reasons, training, training-time."
 )
-app.add_typer(report_cmd.top)
+app.add_typer(repeat_customers.app)
+app.add_typer(summary.app)
 app.add_typer(data_cmd.app)
 app.add_typer(data_cmd.customers, name="customers", help="List customers and merge duplicates.")
 app.add_typer(stores, name="stores", help="List, rename and merge stores.")

@@ -23,13 +23,16 @@ from incidentlog import __version__
 from incidentlog.cli import (
     common,
     config_cmd,
-    data_cmd,
+    customers,
     db_cmd,
+    demo,
     record,
     repeat_customers,
     reports,
+    search,
     summary,
     training_cmd,
+    transfer,
 )
 from incidentlog.cli.entities_cmd import agents, reasons, stores
 from incidentlog.console import error, inert
@@ -236,8 +239,10 @@ app.add_typer(
 )
 app.add_typer(repeat_customers.app)
 app.add_typer(summary.app)
-app.add_typer(data_cmd.app)
-app.add_typer(data_cmd.customers, name="customers", help="List customers and merge duplicates.")
+app.add_typer(transfer.app)
+app.add_typer(demo.app)
+app.add_typer(search.app)
+app.add_typer(customers.app, name="customers", help="List customers and merge duplicates.")
 app.add_typer(stores, name="stores", help="List, rename and merge stores.")
 app.add_typer(agents, name="agents", help="List, rename and merge agents.")
 app.add_typer(reasons, name="reasons", help="List, rename and merge reasons.")

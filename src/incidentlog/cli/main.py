@@ -22,19 +22,19 @@ except ImportError:  # pragma: no cover
 from incidentlog import __version__
 from incidentlog.cli import (
     common,
-    config_cmd,
+    config,
     customers,
-    db_cmd,
+    db,
     demo,
-    record,
+    incidents,
     repeat_customers,
     reports,
     search,
     summary,
-    training_cmd,
+    training,
     transfer,
 )
-from incidentlog.cli.entities_cmd import agents, reasons, stores
+from incidentlog.cli.names import agents, reasons, stores
 from incidentlog.console import error, inert
 from incidentlog.errors import IncidentlogError, InvalidInput
 
@@ -232,8 +232,8 @@ def _check_today(value: str) -> None:
             os.environ[TODAY_ENV] = previous
 
 
-app.add_typer(record.app)
-app.add_typer(training_cmd.app, name="training", help="Record and list training sessions.")
+app.add_typer(incidents.app)
+app.add_typer(training.app, name="training", help="Record and list training sessions.")
 app.add_typer(
     reports.app, name="report", help="Reports: agents, store, reasons, training, training-time."
 )
@@ -246,8 +246,8 @@ app.add_typer(customers.app, name="customers", help="List customers and merge du
 app.add_typer(stores, name="stores", help="List, rename and merge stores.")
 app.add_typer(agents, name="agents", help="List, rename and merge agents.")
 app.add_typer(reasons, name="reasons", help="List, rename and merge reasons.")
-app.add_typer(config_cmd.app, name="config", help="Defaults for this till: store, agent, database.")
-app.add_typer(db_cmd.app, name="db", help="Database information, backups and schema upgrades.")
+app.add_typer(config.app, name="config", help="Defaults for this till: store, agent, database.")
+app.add_typer(db.app, name="db", help="Database information, backups and schema upgrades.")
 
 
 def main() -> None:

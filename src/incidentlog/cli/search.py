@@ -42,7 +42,7 @@ def search(
 
     Example: incidentlog search refund voucher --period this-year
     """
-    from incidentlog.cli.record import incident_columns, incident_csv_keys
+    from incidentlog.cli.incident_views import incident_columns, incident_csv_keys
     from incidentlog.render import Column, check_format, render
     from incidentlog.search import search as find
     from incidentlog.search import snippet, terms

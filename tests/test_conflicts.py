@@ -114,7 +114,7 @@ def test_delete_refuses_an_incident_changed_while_confirming(
     cli: Cli, sql: Sql, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     incident_id = cli.add("Ann", description="as first written")
-    monkeypatch.setattr("incidentlog.cli.record.is_interactive", lambda: True)
+    monkeypatch.setattr("incidentlog.cli.incidents.is_interactive", lambda: True)
 
     def another_till_edits_then_yes(*_args: object, **_kwargs: object) -> bool:
         db = Database.from_option(None)

@@ -54,7 +54,7 @@ def test_lookalike_reason_at_the_prompt(
     cli: Cli, sql: Sql, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli.add("Ann", reason="late delivery", at="2026-05-01 10:00")
-    monkeypatch.setattr("incidentlog.cli.record.is_interactive", lambda: True)
+    monkeypatch.setattr("incidentlog.cli.incidents.is_interactive", lambda: True)
     picked = cli(*add_args("late delivry"), input="y\n")
     assert 'Reason "late delivry" is new. Did you mean "late delivery"?' in picked.stdout
     cli(*add_args("late deliveries"), input="n\ny\n")

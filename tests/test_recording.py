@@ -407,7 +407,7 @@ def test_prompts_for_missing_values_on_a_terminal(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli.add("Seed", store="Harbour Street", agent="Priya Nair", reason="late delivery")
-    monkeypatch.setattr("incidentlog.cli.record.is_interactive", lambda: True)
+    monkeypatch.setattr("incidentlog.cli.incidents.is_interactive", lambda: True)
     answers = "\n".join(
         [
             "late delivery",
@@ -431,7 +431,7 @@ def test_lookalike_at_the_prompt_can_pick_the_known_name(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli.add("Seed", agent="Jane")
-    monkeypatch.setattr("incidentlog.cli.record.is_interactive", lambda: True)
+    monkeypatch.setattr("incidentlog.cli.incidents.is_interactive", lambda: True)
     cli(
         "add",
         "Bob",

@@ -33,7 +33,7 @@ def test_every_column_the_reports_read_exists_with_the_same_type() -> None:
 def test_reports_do_not_import_sqlmodel() -> None:
     code = (
         "import sys\n"
-        "import incidentlog.cli.report_cmd, incidentlog.reports.store, incidentlog.reports.summary\n"
+        "import incidentlog.cli.reports, incidentlog.cli.summary, incidentlog.cli.repeat_customers, incidentlog.reports.store, incidentlog.reports.summary\n"
         "import incidentlog.reports.training, incidentlog.reports.repeat_customers\n"
         "assert 'sqlmodel' not in sys.modules, 'sqlmodel was imported'\n"
     )

@@ -152,6 +152,11 @@ def _send_outbox(db: Database, conn: Conn) -> None:
         note(f"Warning: an outbox record could not be recorded yet ({problem}); it waits.")
 
 
+def count(n: int, word: str) -> str:
+    """`1 incident`, `1,250 incidents`."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def period(
     period: str | None, from_: str | None, to: str | None, *, default: str | None = "this-month"
 ) -> Period | None:

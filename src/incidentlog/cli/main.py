@@ -20,8 +20,21 @@ except ImportError:  # pragma: no cover
     from click import types as click_types  # type: ignore[no-redef, import-not-found, unused-ignore]
 
 from incidentlog import __version__
-from incidentlog.cli import common, config_cmd, data_cmd, db_cmd, record, report_cmd, training_cmd
-from incidentlog.cli.entities_cmd import agents, reasons, stores
+from incidentlog.cli import (
+    common,
+    config,
+    customers,
+    db,
+    demo,
+    incidents,
+    repeat_customers,
+    reports,
+    search,
+    summary,
+    training,
+    transfer,
+)
+from incidentlog.cli.names import agents, reasons, stores
 from incidentlog.console import error, inert
 from incidentlog.errors import IncidentlogError, InvalidInput
 
@@ -219,19 +232,22 @@ def _check_today(value: str) -> None:
             os.environ[TODAY_ENV] = previous
 
 
-app.add_typer(record.app)
-app.add_typer(training_cmd.app, name="training", help="Record and list training sessions.")
+app.add_typer(incidents.app)
+app.add_typer(training.app, name="training", help="Record and list training sessions.")
 app.add_typer(
-    report_cmd.app, name="report", help="Reports: agents, store, reasons, training, training-time."
+    reports.app, name="report", help="Reports: agents, store, reasons, training, training-time."
 )
-app.add_typer(report_cmd.top)
-app.add_typer(data_cmd.app)
-app.add_typer(data_cmd.customers, name="customers", help="List customers and merge duplicates.")
+app.add_typer(repeat_customers.app)
+app.add_typer(summary.app)
+app.add_typer(transfer.app)
+app.add_typer(demo.app)
+app.add_typer(search.app)
+app.add_typer(customers.app, name="customers", help="List customers and merge duplicates.")
 app.add_typer(stores, name="stores", help="List, rename and merge stores.")
 app.add_typer(agents, name="agents", help="List, rename and merge agents.")
 app.add_typer(reasons, name="reasons", help="List, rename and merge reasons.")
-app.add_typer(config_cmd.app, name="config", help="Defaults for this till: store, agent, database.")
-app.add_typer(db_cmd.app, name="db", help="Database information, backups and schema upgrades.")
+app.add_typer(config.app, name="config", help="Defaults for this till: store, agent, database.")
+app.add_typer(db.app, name="db", help="Database information, backups and schema upgrades.")
 
 
 def main() -> None:

@@ -1,20 +1,27 @@
-"""Recording commands: add, list, show, edit, resolve, delete, follow-ups, undo."""
+"""The incident commands: add, list, show, edit, resolve, reopen, delete, follow-ups, undo.
+
+What they read and ask is in `incident_input.py`; how an incident is shown (its columns,
+the card of `show`, the line `add` prints) in `incident_views.py`.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from incidentlog.cli import common
+from incidentlog.cli import common, incident_input
 from incidentlog.cli.common import FormatOption, FromOption, LimitOption, PeriodOption, ToOption
-from incidentlog.console import echo, is_interactive, note
+from incidentlog.cli.incident_views import (
+    checks_text,
+    incident_columns,
+    incident_csv_keys,
+    report_recorded,
+    show_card,
+    status_line,
+)
+from incidentlog.console import echo, is_interactive
 from incidentlog.errors import InvalidInput
-
-if TYPE_CHECKING:
-    from incidentlog.db import Conn
-    from incidentlog.recording import Recorded
 
 app = typer.Typer()
 
@@ -28,96 +35,6 @@ NewReason = Annotated[
     bool,
     typer.Option("--new-reason", help="Confirm a new reason whose name looks like a known one."),
 ]
-
-
-def _when(text: str | None) -> dt.datetime | None:
-    if text is None:
-        return None
-    from incidentlog.dates import ensure_not_future, parse_when
-
-    at = parse_when(text)
-    ensure_not_future(at)
-    return at
-
-
-def _follow_up(text: str | None, at: dt.datetime | None = None) -> dt.date | None:
-    if text is None:
-        return None
-    from incidentlog.dates import parse_follow_up
-
-    return parse_follow_up(text, since=at.date() if at else None)
-
-
-def _status_line(incident: dict[str, Any]) -> str:
-    status = str(incident["status"])
-    if status == "open" and incident.get("follow_up"):
-        due = dt.date.fromisoformat(incident["follow_up"])
-        status = f"open, follow up {due:%a %-d %b}"
-    return status
-
-
-def _report_recorded(recorded: Recorded, verb: str = "Recorded", quiet: bool = False) -> None:
-    incident = recorded.incident
-    if quiet:
-        echo(str(incident["id"]))
-    else:
-        echo(
-            f"{verb} incident #{incident['id']} for {incident['customer']} at {incident['store']} "
-            f"(agent {incident['agent']}) — {_status_line(incident)}."
-        )
-    for warning in recorded.warnings:
-        note(f"Note: {warning}")
-    earlier = recorded.earlier
-    if earlier:
-        n = earlier["incidents"]
-        note(
-            f"Note: {incident['customer']} has {n} earlier incident{'s' if n != 1 else ''} "
-            f"({earlier['stores']} store{'s' if earlier['stores'] != 1 else ''}, "
-            f"{earlier['agents']} agent{'s' if earlier['agents'] != 1 else ''}) — "
-            "see `incidentlog repeat-customers`."
-        )
-
-
-def _known(conn: Conn, table: str) -> list[str]:
-    return [r["name"] for r in conn.rows(f"SELECT name FROM {table} ORDER BY name LIMIT 12")]
-
-
-def _ask(label: str, known: list[str] | None = None, default: str | None = None) -> str:
-    choices = ""
-    if known:
-        shown = ", ".join(known[:6])
-        choices = f" ({shown}{', ...' if len(known) > 6 else ''} or a new one)"
-    while True:
-        value = typer.prompt(f"{label}{choices}", default=default or "", show_default=bool(default))
-        if value.strip() or default == "":
-            return str(value)
-
-
-def _prompt_missing(conn: Conn, values: dict[str, Any]) -> None:
-    """Ask for what is missing, as a clerk would be asked after a call."""
-    if not values["customer"]:
-        values["customer"] = _ask("Customer")
-    if not values["reason"]:
-        values["reason"] = _ask("Reason", _known(conn, "reason"))
-    if values["resolved"] is None:
-        values["resolved"] = typer.confirm("Resolved on the spot?", default=None)
-    if not values["store"]:
-        values["store"] = _ask("Store", _known(conn, "store"))
-    if not values["agent"]:
-        values["agent"] = _ask("Agent", _known(conn, "agent"))
-    if values["description"] is None:
-        values["description"] = _ask("What happened", default="")
-    if values["resolution"] is None:
-        label = "What was done" if values["resolved"] else "What was done / next step"
-        values["resolution"] = _ask(label, default="")
-    if not values["resolved"] and values["follow_up"] is None:
-        from incidentlog.periods import today
-
-        suggested = today() + dt.timedelta(days=3)
-        answer = typer.prompt("Follow up on", default=suggested.strftime("%A %Y-%m-%d"))
-        values["follow_up"] = _follow_up(
-            answer.split(" ", 1)[1] if answer.startswith(suggested.strftime("%A ")) else answer
-        )
 
 
 def _resolve_lookalike(exc: Exception, values: dict[str, Any], flags: dict[str, bool]) -> bool:
@@ -204,8 +121,8 @@ def add(
         "description": description,
         "resolution": resolution,
     }
-    when = _when(at) or now().replace(microsecond=0)
-    values["follow_up"] = _follow_up(follow_up, when)
+    when = incident_input.when(at) or now().replace(microsecond=0)
+    values["follow_up"] = incident_input.follow_up(follow_up, when)
     missing = [
         k for k in ("customer", "reason", "resolved", "store", "agent") if values[k] in (None, "")
     ]
@@ -238,7 +155,7 @@ def add(
                     for k in missing
                 )
                 raise InvalidInput(f"Missing {names} (no terminal to ask on).")
-            _prompt_missing(conn, values)
+            incident_input.prompt_missing(conn, values)
         while True:
             data = build()
             try:
@@ -247,39 +164,7 @@ def add(
             except NearDuplicate as exc:
                 if not _resolve_lookalike(exc, values, flags):
                     raise
-    _report_recorded(recorded, quiet=quiet)
-
-
-def incident_csv_keys(*extra: str) -> list[str]:
-    """The CSV columns of a list of incidents, the same whether it has rows or not: the keys
-    of an incident as `show --format json` gives it, then `extra`."""
-    from collections import defaultdict
-
-    from incidentlog.recording import incident_public
-
-    blank: dict[str, Any] = defaultdict(lambda: None, id=0, resolved_on_spot=False)
-    keys = list(incident_public(blank))
-    return keys + [k for k in extra if k not in keys]
-
-
-def incident_columns() -> list[Any]:
-    from incidentlog.render import Column, short_date
-
-    return [
-        Column("id", "#", "right"),
-        Column(
-            "at",
-            "When",
-            show=lambda v, _r: v.replace("T", " ") if v else "",
-            no_wrap=True,
-            narrow=short_date,
-        ),
-        Column("customer", "Customer"),
-        Column("reason", "Reason"),
-        Column("store", "Store"),
-        Column("agent", "Agent"),
-        Column("status", "Status"),
-    ]
+    report_recorded(recorded, quiet=quiet)
 
 
 def _filter(
@@ -344,14 +229,6 @@ def list_(
     )
 
 
-def checks_text(checks: list[dict[str, Any]]) -> str:
-    """Check-backs as one line: `2026-05-22 10:00 satisfied: happy now; ...`."""
-    return "; ".join(
-        f"{str(c['at']).replace('T', ' ')} {c['outcome']}" + (f": {c['note']}" if c["note"] else "")
-        for c in checks
-    )
-
-
 @app.command()
 def show(
     incident_id: Annotated[int, typer.Argument(metavar="ID", help="Incident id.")],
@@ -368,50 +245,9 @@ def show(
     with common.connect() as conn:
         incident = show_incident(conn, incident_id)
     if fmt == "table":
-        _show_card(incident)
+        show_card(incident)
     else:
         render([incident], incident_columns(), fmt, document=incident if fmt == "json" else None)
-
-
-def _show_card(incident: dict[str, Any]) -> None:
-    labels = [
-        ("customer", "Customer"),
-        ("contact", "Contact"),
-        ("reason", "Reason"),
-        ("status", "Status"),
-        ("at", "When"),
-        ("store", "Store"),
-        ("agent", "Agent"),
-        ("channel", "Channel"),
-        ("description", "What happened"),
-        ("resolution", "Resolution"),
-        ("follow_up", "Follow up"),
-        ("resolved_at", "Resolved at"),
-        ("later_resolution", "Resolved with"),
-    ]
-    echo(f"Incident #{incident['id']}", bold=True)
-    for key, label in labels:
-        value = incident.get(key)
-        if value not in (None, ""):
-            echo(
-                f"  {label + ':':<15}{str(value).replace('T', ' ') if key in ('at', 'resolved_at') else value}"
-            )
-    if incident["history"]:
-        echo("  History:")
-    for event in incident["history"]:
-        echo(f"    {_event_line(event)}")
-
-
-EVENT_VERBS = {"resolve": "resolved", "reopen": "reopened", "check": "checked back"}
-
-
-def _event_line(event: dict[str, Any]) -> str:
-    when = str(event["at"]).replace("T", " ")
-    outcome = f" ({event['outcome']})" if event["outcome"] else ""
-    note = f": {event['note']}" if event["note"] else ""
-    return (
-        f"{when}  {EVENT_VERBS.get(event['kind'], event['kind'])}{outcome}{note} — {event['actor']}"
-    )
 
 
 @app.command()
@@ -457,9 +293,9 @@ def edit(
             "agent": agent,
             "description": description,
             "resolution": resolution,
-            "at": _when(at),
+            "at": incident_input.when(at),
             "channel": channel,
-            "follow_up": _follow_up(follow_up, _when(at)),
+            "follow_up": incident_input.follow_up(follow_up, incident_input.when(at)),
         }.items()
         if v is not None
     }
@@ -472,7 +308,7 @@ def edit(
             new_agent=new_agent,
             new_reason=new_reason,
         )
-    _report_recorded(recorded, verb="Updated")
+    report_recorded(recorded, verb="Updated")
 
 
 @app.command()
@@ -490,7 +326,7 @@ def resolve(
     from incidentlog.periods import now
     from incidentlog.recording import resolve_incident
 
-    when = _when(at) or now().replace(microsecond=0)
+    when = incident_input.when(at) or now().replace(microsecond=0)
     with common.connect() as conn:
         incident = resolve_incident(conn, incident_id, resolution, when)
     echo(f"Resolved incident #{incident['id']} ({incident['customer']}) on {when:%Y-%m-%d %H:%M}.")
@@ -515,9 +351,7 @@ def reopen(
 
     with common.connect() as conn:
         incident = reopen_incident(conn, incident_id, now(), note or "")
-    echo(
-        f"Reopened incident #{incident['id']} ({incident['customer']}) — {_status_line(incident)}."
-    )
+    echo(f"Reopened incident #{incident['id']} ({incident['customer']}) — {status_line(incident)}.")
 
 
 @app.command()

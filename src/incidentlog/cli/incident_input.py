@@ -1,0 +1,71 @@
+"""What the incident commands read: dates as typed, and what `add` asks at a terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from incidentlog.db import Conn
+
+
+def when(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    from incidentlog.dates import ensure_not_future, parse_when
+
+    at = parse_when(text)
+    ensure_not_future(at)
+    return at
+
+
+def follow_up(text: str | None, at: dt.datetime | None = None) -> dt.date | None:
+    if text is None:
+        return None
+    from incidentlog.dates import parse_follow_up
+
+    return parse_follow_up(text, since=at.date() if at else None)
+
+
+def _known(conn: Conn, table: str) -> list[str]:
+    return [r["name"] for r in conn.rows(f"SELECT name FROM {table} ORDER BY name LIMIT 12")]
+
+
+def _ask(label: str, known: list[str] | None = None, default: str | None = None) -> str:
+    choices = ""
+    if known:
+        shown = ", ".join(known[:6])
+        choices = f" ({shown}{', ...' if len(known) > 6 else ''} or a new one)"
+    while True:
+        value = typer.prompt(f"{label}{choices}", default=default or "", show_default=bool(default))
+        if value.strip() or default == "":
+            return str(value)
+
+
+def prompt_missing(conn: Conn, values: dict[str, Any]) -> None:
+    """Ask for what is missing, as a clerk would be asked after a call."""
+    if not values["customer"]:
+        values["customer"] = _ask("Customer")
+    if not values["reason"]:
+        values["reason"] = _ask("Reason", _known(conn, "reason"))
+    if values["resolved"] is None:
+        values["resolved"] = typer.confirm("Resolved on the spot?", default=None)
+    if not values["store"]:
+        values["store"] = _ask("Store", _known(conn, "store"))
+    if not values["agent"]:
+        values["agent"] = _ask("Agent", _known(conn, "agent"))
+    if values["description"] is None:
+        values["description"] = _ask("What happened", default="")
+    if values["resolution"] is None:
+        label = "What was done" if values["resolved"] else "What was done / next step"
+        values["resolution"] = _ask(label, default="")
+    if not values["resolved"] and values["follow_up"] is None:
+        from incidentlog.periods import today
+
+        suggested = today() + dt.timedelta(days=3)
+        answer = typer.prompt("Follow up on", default=suggested.strftime("%A %Y-%m-%d"))
+        values["follow_up"] = follow_up(
+            answer.split(" ", 1)[1] if answer.startswith(suggested.strftime("%A ")) else answer
+        )

@@ -1,0 +1,100 @@
+"""`incidentlog repeat-customers`: customers who keep coming back."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from incidentlog.cli import reporting
+from incidentlog.cli.common import FormatOption, FromOption, PeriodOption, ToOption
+
+app = typer.Typer()
+
+
+# A table is read by a person: the broadest customers, not tens of thousands of lines.
+TABLE_CUSTOMERS = 50
+
+
+@app.command("repeat-customers")
+def repeat_customers(
+    period: PeriodOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    min_incidents: Annotated[
+        int, typer.Option("--min-incidents", min=1, help="N or more incidents in the period.")
+    ] = 2,
+    min_agents: Annotated[
+        int, typer.Option("--min-agents", min=1, help="Served by N or more agents.")
+    ] = 1,
+    min_stores: Annotated[
+        int, typer.Option("--min-stores", min=1, help="Seen at N or more stores.")
+    ] = 1,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", min=1, help=f"At most N customers (table default: {TABLE_CUSTOMERS})."
+        ),
+    ] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Customers who keep coming back, broadest first (default period: last 12 months).
+
+    Example: incidentlog repeat-customers --min-stores 2
+    """
+    from incidentlog.render import Column, check_format, email_break, render, short_date
+    from incidentlog.reports.repeat_customers import ROW_KEYS
+    from incidentlog.reports.repeat_customers import repeat_customers as find_repeat
+
+    fmt = check_format(fmt)
+    chosen = reporting.period(period, from_, to, default="last-12-months")
+    with reporting.reading() as conn:
+        rows = find_repeat(
+            conn,
+            period=chosen,
+            min_incidents=min_incidents,
+            min_agents=min_agents,
+            min_stores=min_stores,
+        )
+    found = len(rows)
+    if limit is None and fmt == "table":
+        limit = TABLE_CUSTOMERS
+    shown = rows[:limit] if limit is not None else rows
+    caption = None
+    if len(shown) < found:
+        caption = (
+            f"The {len(shown)} broadest of {found:,} customers; "
+            "--limit N or --format csv shows more."
+        )
+    columns = [
+        Column("customer", "Customer"),
+        Column(
+            "contact", "Contact", show=lambda v, _r: v or "", narrow=email_break, under="customer"
+        ),
+        Column("incidents", "Incidents", "right"),
+        Column("stores", "Stores", "right"),
+        Column("agents", "Agents", "right"),
+        Column("first", "First", no_wrap=True, narrow=short_date),
+        Column("last", "Last", no_wrap=True, narrow=short_date),
+        Column("reasons", "Reasons"),
+    ]
+    render(
+        shown,
+        columns,
+        fmt,
+        title=_repeat_title(min_incidents, min_agents, min_stores) + f" · {chosen.label}",
+        caption=caption,
+        document=reporting.document("repeat-customers", chosen, None, shown),
+        csv_keys=ROW_KEYS,
+        empty="No customer came back in this period.",
+    )
+
+
+def _repeat_title(min_incidents: int, min_agents: int, min_stores: int) -> str:
+    """ "Customers with 2+ incidents, 3+ stores" """
+    parts = [f"{min_incidents}+ incidents"]
+    if min_agents > 1:
+        parts.append(f"{min_agents}+ agents")
+    if min_stores > 1:
+        parts.append(f"{min_stores}+ stores")
+    return "Customers with " + ", ".join(parts)

@@ -1,0 +1,64 @@
+"""What the report commands share: reading the database, documents, captions, periods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from incidentlog.cli import common
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from incidentlog.periods import Period
+
+
+StoreOption = Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")]
+
+
+def chart_option(what: str) -> Any:
+    return typer.Option("--chart", help=f"Draw {what} as a chart instead of a table.")
+
+
+@contextmanager
+def reading() -> Iterator[Connection]:
+    """A read connection for reports, after the schema has been created or upgraded."""
+    database = common.database()
+    database.connect().close()
+    try:
+        with database.engine().connect() as conn:
+            yield conn
+    finally:
+        database.dispose()
+
+
+def document(
+    report: str, period: Period, compare: Period | None, rows: list[Any], **extra: Any
+) -> dict[str, Any]:
+    return {
+        "report": report,
+        "period": period.as_json(),
+        "compare": compare.as_json() if compare else None,
+        "rows": rows,
+        **extra,
+    }
+
+
+def caption(*lines: str | None) -> str | None:
+    kept = [line for line in lines if line]
+    return "\n".join(kept) if kept else None
+
+
+def show(renderable: Any) -> None:
+    from incidentlog.console import stdout_console
+
+    stdout_console().print(renderable)
+
+
+def period(period: str | None, from_: str | None, to: str | None, **kw: Any) -> Period:
+    chosen = common.period(period, from_, to, **kw)
+    assert chosen is not None
+    return chosen

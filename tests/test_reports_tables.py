@@ -7,7 +7,7 @@ import sys
 
 from sqlmodel import SQLModel
 
-import incidentlog.models  # noqa: F401 - registers the tables in SQLModel.metadata
+import incidentlog.storage.tables  # noqa: F401 - registers the tables in SQLModel.metadata
 from incidentlog.reports import common
 
 VIEWS = (

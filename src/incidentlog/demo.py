@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from incidentlog import names
-from incidentlog.db import Conn
 from incidentlog.errors import Conflict
 from incidentlog.periods import add_months, months_back
+from incidentlog.storage.connection import Conn
 
 DEMO_COLUMN = "demo"  # importing.DEMO_COLUMN, without importing the importer here
 

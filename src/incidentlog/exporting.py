@@ -19,11 +19,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from incidentlog.db import Conn, as_date, as_datetime
 from incidentlog.errors import Conflict, DomainError, InvalidInput
 from incidentlog.importing import DEMO_COLUMN, INCIDENT_COLUMNS, TRAINING_COLUMNS
 from incidentlog.listing import IncidentFilter, where_clause
 from incidentlog.recording import incident_public
+from incidentlog.storage.connection import Conn, as_date, as_datetime
 
 EXPORT_SELECT = """
 SELECT i.id, i.customer_id, c.name AS customer, c.contact AS contact, r.name AS reason,

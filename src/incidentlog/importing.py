@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from incidentlog import entities, journal, names
-from incidentlog.db import Conn, SqliteConn, as_date
 from incidentlog.errors import InvalidInput, NearDuplicate
 from incidentlog.recording import normalise_channel
+from incidentlog.storage.connection import Conn, SqliteConn, as_date
 
 INCIDENT_COLUMNS = (
     "customer",

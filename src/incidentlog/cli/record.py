@@ -13,8 +13,8 @@ from incidentlog.console import echo, is_interactive, note
 from incidentlog.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from incidentlog.db import Conn
     from incidentlog.recording import Recorded
+    from incidentlog.storage.connection import Conn
 
 app = typer.Typer()
 
@@ -189,10 +189,10 @@ def add(
     from functools import partial
 
     from incidentlog import config
-    from incidentlog.db import retrying
     from incidentlog.errors import NearDuplicate
     from incidentlog.periods import now
     from incidentlog.recording import IncidentInput, add_incident
+    from incidentlog.storage.connection import retrying
 
     defaults = config.load()
     values: dict[str, Any] = {

@@ -31,9 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from incidentlog import names, stats
-from incidentlog.db import as_date
 from incidentlog.errors import NotFound
 from incidentlog.periods import Period
+from incidentlog.storage.connection import as_date
 
 Bind = Engine | Connection
 

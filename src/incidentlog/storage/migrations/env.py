@@ -1,4 +1,4 @@
-"""Alembic environment: always run on a connection handed over by incidentlog.schema."""
+"""Alembic environment: always run on a connection handed over by incidentlog.storage.schema."""
 
 from __future__ import annotations
 

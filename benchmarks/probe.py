@@ -64,7 +64,7 @@ def _own_document(key: str, result: Any) -> dict[str, Any]:
 def cmd_own(args: list[str], repeat: int) -> dict[str, Any]:
     import datetime as dt
 
-    from incidentlog.db import Database
+    from incidentlog.storage.database import Database
 
     db, key, params, today = args[0], args[1], json.loads(args[2]), args[3]
     engine = Database.from_option(db).engine()

@@ -107,7 +107,7 @@ def postgres_url(postgres_server: pg.PostgresServer) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def empty_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty SQLite database at the current schema, made once and copied per test."""
-    from incidentlog.db import Database
+    from incidentlog.storage.database import Database
 
     path = tmp_path_factory.mktemp("template") / "empty.db"
     db = Database("sqlite:///" + str(path))
@@ -160,7 +160,7 @@ class Sql:
         self._databases: dict[str, Any] = {}  # one engine per URL, reused between queries
 
     def rows(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        from incidentlog.db import Database, resolve_location
+        from incidentlog.storage.database import Database, resolve_location
 
         url = resolve_location(None)
         db = self._databases.get(url)

@@ -7,8 +7,8 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from incidentlog.db import Database
 from incidentlog.recording import IncidentInput, add_incident
+from incidentlog.storage.database import Database
 from incidentlog.training import SessionInput, add_session
 
 

@@ -206,7 +206,7 @@ class PostgresServer:
             return row[0] if row else None
 
     def _make_template(self) -> None:
-        from incidentlog.db import Database
+        from incidentlog.storage.database import Database
 
         self.version = int(str(self.admin("SHOW server_version_num")))
         self.admin(f"CREATE DATABASE {TEMPLATE}")

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from incidentlog.db import Database
+from incidentlog.storage.database import Database
 from tests import pg
 from tests.helpers import Cli
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from incidentlog.db import Database
 from incidentlog.recording import edit_incident
+from incidentlog.storage.database import Database
 from tests.conftest import Sql
 from tests.helpers import Cli
 

@@ -194,7 +194,7 @@ def pg_import_locks(server: pg.PostgresServer, dbname: str) -> int:
 
 
 def pg_counts(url: str) -> dict[str, int]:
-    from incidentlog.db import Database
+    from incidentlog.storage.database import Database
 
     db = Database(url)
     try:

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incidentlog.db import Database
 from incidentlog.recording import IncidentInput, add_incident, resolve_incident
+from incidentlog.storage.database import Database
 from tests.helpers import Cli
 
 pytestmark = pytest.mark.backends

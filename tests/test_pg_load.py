@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from incidentlog.db import Database
+from incidentlog.storage.database import Database
 
 IMPORTS = 6
 ROWS = 400

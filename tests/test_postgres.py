@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from incidentlog import schema
+from incidentlog.storage import schema
 from tests import pg
 from tests.conftest import Sql
 from tests.helpers import Cli
@@ -48,7 +48,7 @@ def test_first_command_creates_the_schema_the_models_describe(cli: Cli, empty_ur
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    from incidentlog import models  # noqa: F401 - registers the tables
+    from incidentlog.storage import tables  # noqa: F401 - registers the tables
 
     info = cli("--db", empty_url, "db", "info", "--format", "json").json()
     assert info["backend"] == "postgresql" and info["schema_version"] == schema.HEAD

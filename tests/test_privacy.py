@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from incidentlog.db import mask_url
+from incidentlog.storage.database import mask_url
 from tests import pg
 from tests.helpers import Cli
 
@@ -74,7 +74,7 @@ def test_copy_kept_before_a_schema_upgrade_is_owner_only(
     from alembic.config import Config
     from sqlalchemy import create_engine
 
-    from incidentlog import schema
+    from incidentlog.storage import schema
 
     old = tmp_path / "old.db"
     engine = create_engine(f"sqlite:///{old}")

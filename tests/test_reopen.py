@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from incidentlog import schema
+from incidentlog.storage import schema
 from tests import pg
 from tests.conftest import Sql
 from tests.helpers import Cli

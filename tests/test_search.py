@@ -132,7 +132,7 @@ def test_an_older_database_gets_its_incidents_indexed_on_upgrade(cli: Cli, tmp_p
     from alembic.config import Config
     from sqlalchemy import create_engine
 
-    from incidentlog import schema
+    from incidentlog.storage import schema
 
     old = tmp_path / "old.db"
     engine = create_engine(f"sqlite:///{old}")

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-from incidentlog import models, schema
+from incidentlog.storage import schema, tables
 from tests.helpers import Cli
 
 
@@ -48,7 +48,7 @@ def test_migrations_build_exactly_the_models(cli: Cli, isolated: Path) -> None:
         if not (d[0] == "remove_table" and d[1].name not in SQLModel.metadata.tables)
     ]
     assert diff == []
-    assert models.Incident.__tablename__ == "incident"
+    assert tables.Incident.__tablename__ == "incident"
 
 
 def test_fresh_file_gets_head_schema_wal_and_owner_only(cli: Cli, isolated: Path) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from incidentlog import schema
+from incidentlog.storage import schema
 
 FIXTURE = Path(__file__).parent / "fixtures" / "first-release-0001.db.gz"
 INCIDENTS = 4000

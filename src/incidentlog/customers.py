@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from incidentlog import journal, names
-from incidentlog.db import Conn, as_date
 from incidentlog.errors import InvalidInput, NotFound
+from incidentlog.storage.connection import Conn, as_date
 
 
 def list_customers(

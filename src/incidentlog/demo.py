@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from incidentlog import names
-from incidentlog.db import Conn
 from incidentlog.demo_data import (
     BASE_RATE,
     DESCRIPTIONS,
@@ -43,6 +42,7 @@ from incidentlog.demo_data import (
 )
 from incidentlog.errors import Conflict
 from incidentlog.periods import add_months, months_back
+from incidentlog.storage.connection import Conn
 
 DEMO_COLUMN = "demo"  # transfer.columns.DEMO_COLUMN, without importing the importer here
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from incidentlog import names
-from incidentlog.db import Conn
 from incidentlog.errors import InvalidInput, NearDuplicate, NotFound
+from incidentlog.storage.connection import Conn
 
 NAMED_TABLES = ("store", "agent", "reason")
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from incidentlog import entities, names
-from incidentlog.db import Conn, as_date
 from incidentlog.errors import NotFound
 from incidentlog.recording import INCIDENT_SELECT, incident_public, with_checks
+from incidentlog.storage.connection import Conn, as_date
 
 
 @dataclass

@@ -8,9 +8,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from incidentlog import schema
-from incidentlog.db import Database, as_date, check_sqlite, configure_sqlite
 from incidentlog.errors import Conflict, DomainError
+from incidentlog.storage import schema
+from incidentlog.storage.connection import as_date, check_sqlite, configure_sqlite
+from incidentlog.storage.database import Database
 
 
 def database_info(db: Database) -> dict[str, Any]:

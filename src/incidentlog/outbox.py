@@ -19,10 +19,10 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from incidentlog.db import make_private_dirs, mask_url
+from incidentlog.storage.database import make_private_dirs, mask_url
 
 if TYPE_CHECKING:
-    from incidentlog.db import Conn
+    from incidentlog.storage.connection import Conn
 
 SUFFIX = ".json"
 KINDS = ("incident", "training")
@@ -140,7 +140,7 @@ def send(conn: Conn, url: str) -> tuple[int, list[str]]:
 
 
 def _send_one(conn: Conn, document: dict[str, Any]) -> bool:
-    from incidentlog.db import retrying
+    from incidentlog.storage.connection import retrying
 
     key = str(document["key"])
     kind = str(document["kind"])

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from incidentlog import entities, journal, names
-from incidentlog.db import Conn, as_date, as_datetime
 from incidentlog.errors import Conflict, InvalidInput, NotFound
 from incidentlog.sample import guard_real_write
+from incidentlog.storage.connection import Conn, as_date, as_datetime
 from incidentlog.vocabulary import CHANNELS
 
 INCIDENT_SELECT = """

@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 
 from incidentlog import entities, journal, names
-from incidentlog.db import Conn, as_date
 from incidentlog.errors import Conflict, InvalidInput
+from incidentlog.storage.connection import Conn, as_date
 
 TABLES = ("store", "agent", "reason")
 PLURAL = {"store": "stores", "agent": "agents", "reason": "reasons"}

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from incidentlog import journal
-from incidentlog.db import Conn, as_date
 from incidentlog.errors import Conflict, InvalidInput
 from incidentlog.invocation import command
+from incidentlog.storage.connection import Conn, as_date
 
 SETTING = "demo"
 KEEP = "keep"

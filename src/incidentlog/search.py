@@ -15,9 +15,9 @@ import unicodedata
 from typing import Any
 
 from incidentlog import names
-from incidentlog.db import Conn
 from incidentlog.errors import InvalidInput
 from incidentlog.recording import incident_public
+from incidentlog.storage.connection import Conn
 
 SELECT = """
 SELECT i.id, c.name AS customer, c.contact AS contact, r.name AS reason,

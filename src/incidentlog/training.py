@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from incidentlog import entities, journal, names
-from incidentlog.db import Conn, as_date
 from incidentlog.errors import InvalidInput, NotFound
 from incidentlog.sample import guard_real_write
+from incidentlog.storage.connection import Conn, as_date
 from incidentlog.vocabulary import KINDS
 
 MAX_MINUTES = 24 * 60

@@ -1,4 +1,4 @@
-"""The fixed vocabularies, kept apart from models.py so recording avoids importing SQLModel."""
+"""The fixed vocabularies, kept apart from storage/tables.py so recording avoids importing SQLModel."""
 
 KINDS = ("roleplay", "new-material", "review")
 CHANNELS = ("phone", "in-person", "email", "chat", "social")

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from incidentlog.db import Unreachable
+from incidentlog.storage.database import Unreachable
 
 if TYPE_CHECKING:
-    from incidentlog.db import Conn, Database
     from incidentlog.periods import Period
+    from incidentlog.storage.connection import Conn
+    from incidentlog.storage.database import Database
 
 
 @dataclass
@@ -63,7 +64,7 @@ def set_globals(db: str | None, today: str | None) -> None:
 
 def locate() -> Database:
     """The chosen database, whether or not it exists yet."""
-    from incidentlog.db import Database
+    from incidentlog.storage.database import Database
 
     return Database.from_option(STATE.db)
 
@@ -76,7 +77,7 @@ def database(*, create: bool = False) -> Database:
     summary of zeros); a reader of the default location before the first write gets the
     welcome instead. Neither creates a file or a folder.
     """
-    from incidentlog.db import named_explicitly
+    from incidentlog.storage.database import named_explicitly
 
     db = locate()
     if create or db.exists():

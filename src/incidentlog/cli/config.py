@@ -16,7 +16,7 @@ app = typer.Typer(no_args_is_help=True)
 def _shown(key: str, value: str) -> str:
     """A setting as it may be printed: a database URL's password never is."""
     if key == "db":
-        from incidentlog.db import mask_url
+        from incidentlog.storage.database import mask_url
 
         return mask_url(value)
     return value
@@ -44,7 +44,7 @@ def set_(key: Key, value: Annotated[str, typer.Argument(help="The value.")]) -> 
     Example: incidentlog config set store "Harbour Street"
     """
     if key == "db":
-        from incidentlog.db import check_url
+        from incidentlog.storage.database import check_url
 
         check_url(value.strip(), "config set db")
     config.set_value(key, value)

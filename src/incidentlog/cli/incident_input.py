@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from incidentlog.db import Conn
+    from incidentlog.storage.connection import Conn
 
 
 def when(text: str | None) -> dt.datetime | None:

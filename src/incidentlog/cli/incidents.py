@@ -106,10 +106,10 @@ def add(
     from functools import partial
 
     from incidentlog import config
-    from incidentlog.db import retrying
     from incidentlog.errors import NearDuplicate
     from incidentlog.periods import now
     from incidentlog.recording import IncidentInput, add_incident
+    from incidentlog.storage.connection import retrying
 
     defaults = config.load()
     values: dict[str, Any] = {

@@ -137,7 +137,7 @@ def _check_text(
 ) -> None:
     shown = value
     if "://" in value:  # a database URL (--db, config set db): its password is never shown
-        from incidentlog.db import mask_url
+        from incidentlog.storage.database import mask_url
 
         shown = mask_url(value)
     try:

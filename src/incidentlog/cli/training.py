@@ -51,9 +51,9 @@ def add(
     """
     from incidentlog import config
     from incidentlog.dates import parse_day
-    from incidentlog.db import retrying
     from incidentlog.errors import InvalidInput, NearDuplicate
     from incidentlog.periods import today
+    from incidentlog.storage.connection import retrying
     from incidentlog.training import SessionInput, add_session, split_agents
 
     day = parse_day(on) if on else today()

@@ -13,64 +13,40 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
-    Date,
-    DateTime,
-    Integer,
-    String,
-    TableClause,
     and_,
     case,
-    column,
     false,
     func,
     select,
-    table,
 )
 from sqlalchemy.engine import Connection, Engine
 
 from incidentlog import names, stats
-from incidentlog.db import as_date
 from incidentlog.errors import NotFound
 from incidentlog.periods import Period
+from incidentlog.storage.connection import as_date
+from incidentlog.storage.tables import (
+    Agent,
+    Attendance,
+    Customer,
+    Incident,
+    Reason,
+    Store,
+    TrainingSession,
+    core,
+)
 
 Bind = Engine | Connection
 
-# Lightweight Core views of the models.py tables: the columns the reports read, with their
-# types. Importing models.py (SQLModel, pydantic) would add a quarter of a second to every
-# report; a test keeps these in step with it.
-INCIDENT: TableClause = table(
-    "incident",
-    column("id", Integer),
-    column("customer_id", Integer),
-    column("reason_id", Integer),
-    column("store_id", Integer),
-    column("agent_id", Integer),
-    column("resolved_on_spot", Boolean),
-    column("day", Date),
-    column("month", String),
-    column("follow_up", Date),
-    column("resolved_at", DateTime),
-)
-STORE = table("store", column("id", Integer), column("name", String), column("key", String))
-AGENT = table("agent", column("id", Integer), column("name", String), column("key", String))
-REASON = table("reason", column("id", Integer), column("name", String), column("key", String))
-CUSTOMER = table(
-    "customer", column("id", Integer), column("name", String), column("contact", String)
-)
-SESSION = table(
-    "training_session",
-    column("id", Integer),
-    column("day", Date),
-    column("month", String),
-    column("topic", String),
-    column("kind", String),
-    column("minutes", Integer),
-    column("store_id", Integer),
-    column("trainer", String),
-)
-ATTENDANCE = table("attendance", column("session_id", Integer), column("agent_id", Integer))
+# The Core tables of the SQLModel classes in storage/tables.py: the one schema.
+INCIDENT = core(Incident)
+STORE = core(Store)
+AGENT = core(Agent)
+REASON = core(Reason)
+CUSTOMER = core(Customer)
+SESSION = core(TrainingSession)
+ATTENDANCE = core(Attendance)
 
 NAMED = {"store": STORE, "agent": AGENT, "reason": REASON}
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import String, cast, distinct, func, select
 
-from incidentlog.db import as_date
 from incidentlog.periods import Period
 from incidentlog.reports.common import CUSTOMER, INCIDENT, REASON, Bind, in_period, reading
+from incidentlog.storage.connection import as_date
 
 # The keys of a row, in order: CSV prints them whether any customer came back or not.
 ROW_KEYS = ("customer", "contact", "incidents", "agents", "stores", "first", "last", "reasons")

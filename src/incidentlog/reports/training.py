@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from incidentlog import names, stats
-from incidentlog.db import as_date
 from incidentlog.errors import InvalidInput, NotFound
 from incidentlog.periods import add_months
 from incidentlog.reports.common import (
@@ -29,6 +28,7 @@ from incidentlog.reports.common import (
     reading,
 )
 from incidentlog.reports.display import signed
+from incidentlog.storage.connection import as_date
 
 DEFAULT_BEFORE = 2
 DEFAULT_AFTER = 3

@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from incidentlog.db import Conn, as_date, as_datetime
 from incidentlog.errors import Conflict, DomainError, InvalidInput
 from incidentlog.listing import IncidentFilter, where_clause
 from incidentlog.recording import incident_public
+from incidentlog.storage.connection import Conn, as_date, as_datetime
 from incidentlog.transfer.columns import DEMO_COLUMN, INCIDENT_COLUMNS, TRAINING_COLUMNS
 from incidentlog.transfer.formulas import defused
 from incidentlog.transfer.redaction import Redactor

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from incidentlog import journal
-from incidentlog.db import Conn
+from incidentlog.storage.connection import Conn
 from incidentlog.transfer.checks import Checker, IncidentReader, SessionRow, TrainingReader
 from incidentlog.transfer.columns import BadValue, Progress, RowError
 from incidentlog.transfer.planning import ImportResult, Plan, Planner

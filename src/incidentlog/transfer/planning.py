@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from incidentlog import entities, names
-from incidentlog.db import Conn, as_date
 from incidentlog.errors import NearDuplicate
+from incidentlog.storage.connection import Conn, as_date
 from incidentlog.transfer.checks import Checker, SessionRow
 from incidentlog.transfer.columns import RowError
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import Any
 
-from incidentlog.db import Conn
+from incidentlog.storage.connection import Conn
 
 REDACTED_CONTACT = "[contact]"
 

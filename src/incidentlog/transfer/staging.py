@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from incidentlog.db import Conn, SqliteConn
+from incidentlog.storage.connection import Conn, SqliteConn
 
 # SQLite page caches during an import, for the database and for the staging tables.
 MAIN_CACHE_KIB = 16 * 1024

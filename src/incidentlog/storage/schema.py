@@ -5,12 +5,21 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from incidentlog.errors import DomainError
+from incidentlog.storage.connection import Conn
 
-if TYPE_CHECKING:
-    from incidentlog.db import Conn, Database
+
+class Database(Protocol):
+    """What an upgrade needs to know of the database it runs on (`storage.database`)."""
+
+    dialect: str
+    path: Path | None
+    read_only: bool
+
+    def describe(self) -> str: ...
+
 
 # Every alembic revision under migrations/versions, oldest first (a test keeps them in step),
 # so opening a database needs no alembic import unless it is behind.

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     false,
     text,
@@ -26,6 +27,13 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from incidentlog.vocabulary import CHANNELS, KINDS  # noqa: F401 - re-exported
+
+
+def core(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy Core table of a table class, for `select()` and friends."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
 
 
 class Store(SQLModel, table=True):

@@ -1,1 +1,0 @@
-"""Alembic migrations; run by `incidentlog.schema`, never by hand."""

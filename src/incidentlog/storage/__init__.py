@@ -1,0 +1,1 @@
+"""The only place with SQL: database, tables (the one schema), schema versions, migrations."""

@@ -1,0 +1,1 @@
+"""Alembic migrations; run by `incidentlog.storage.schema`, never by hand."""

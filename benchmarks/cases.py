@@ -281,7 +281,7 @@ def floor_sql(key: str, conn: Any, p: Params) -> Digest:
 
 def own_query(key: str, engine: Any, p: Params, today: dt.date) -> Any:
     """Call incidentlog's report function, as the command does, without the CLI around it."""
-    from incidentlog.periods import Period
+    from incidentlog.core.periods import Period
 
     def period(start: str, end: str) -> Period:
         return Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end), "")

@@ -185,7 +185,7 @@ def generate(path: Path, n_rows: int, *, training_path: Path | None = None) -> i
     """Write the demo generator's incidents (and training sessions) as CSV; the row count,
     or why it could not."""
     try:
-        from incidentlog import demo
+        from incidentlog.demo import build as demo
     except ImportError as exc:
         return f"the demo generator is not available ({exc})"
     today = dt.date.fromisoformat(TODAY)

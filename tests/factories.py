@@ -7,9 +7,9 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from incidentlog.recording import IncidentInput, add_incident
+from incidentlog.records.recording import IncidentInput, add_incident
+from incidentlog.records.training import SessionInput, add_session
 from incidentlog.storage.database import Database
-from incidentlog.training import SessionInput, add_session
 
 
 def database() -> Database:

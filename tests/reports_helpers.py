@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from incidentlog.recording import resolve_incident
+from incidentlog.records.recording import resolve_incident
 from tests.factories import add_incidents, database, incident
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console, RenderableType
 
-from incidentlog import charts
+from incidentlog.views import charts
 from tests.helpers import Cli
 
 ESCAPE = re.compile(r"\x1b\[")

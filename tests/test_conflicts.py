@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from incidentlog.recording import edit_incident
+from incidentlog.records.recording import edit_incident
 from incidentlog.storage.database import Database
 from tests.conftest import Sql
 from tests.helpers import Cli

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidentlog.dates import ensure_not_future, parse_day, parse_when
-from incidentlog.errors import InvalidInput
-from incidentlog.periods import TODAY_ENV
+from incidentlog.core.dates import ensure_not_future, parse_day, parse_when
+from incidentlog.core.errors import InvalidInput
+from incidentlog.core.periods import TODAY_ENV
 
 NOW = datetime(2026, 5, 20, 15, 45, 10)  # a Wednesday afternoon
 MORNING = datetime(2026, 5, 20, 9, 5, 0)

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from incidentlog import demo, names
+from incidentlog.core import names
+from incidentlog.demo import build as demo
 from tests.conftest import Sql
 from tests.helpers import Cli
 

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from incidentlog import demo
+from incidentlog.demo import build as demo
 from tests.test_docs import render_docs
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "getting-started.md"

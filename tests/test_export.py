@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incidentlog.recording import IncidentInput, add_incident, resolve_incident
+from incidentlog.records.recording import IncidentInput, add_incident, resolve_incident
 from incidentlog.storage.database import Database
 from tests.helpers import Cli
 

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incidentlog.dates import parse_day, parse_when
-from incidentlog.errors import InvalidInput
-from incidentlog.periods import parse_period
+from incidentlog.core.dates import parse_day, parse_when
+from incidentlog.core.errors import InvalidInput
+from incidentlog.core.periods import parse_period
 from tests.conftest import TODAY, Sql
 from tests.helpers import Cli, Result
 

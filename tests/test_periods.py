@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidentlog import periods
-from incidentlog.errors import InvalidInput
-from incidentlog.periods import (
+from incidentlog.core import periods
+from incidentlog.core.errors import InvalidInput
+from incidentlog.core.periods import (
     EARLIEST,
     TODAY_ENV,
     Period,
@@ -744,7 +744,7 @@ def test_modules_import_only_the_standard_library() -> None:
     code = (
         "import sys, incidentlog\n"
         "before = set(sys.modules)\n"
-        "import incidentlog.periods, incidentlog.dates\n"
+        "import incidentlog.core.periods, incidentlog.core.dates\n"
         "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
         "bad = sorted(new - set(sys.stdlib_module_names) - {'incidentlog'})\n"
         "print(bad)\n"

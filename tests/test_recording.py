@@ -454,11 +454,11 @@ def test_show_table(cli: Cli) -> None:
 
 
 def test_undo_reverses_only_this_tills_changes(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("incidentlog.journal.actor", lambda: "clerk@till-1")
+    monkeypatch.setattr("incidentlog.records.journal.actor", lambda: "clerk@till-1")
     cli.add("Ann")
-    monkeypatch.setattr("incidentlog.journal.actor", lambda: "clerk@till-2")
+    monkeypatch.setattr("incidentlog.records.journal.actor", lambda: "clerk@till-2")
     cli.add("Bob")
-    monkeypatch.setattr("incidentlog.journal.actor", lambda: "clerk@till-1")
+    monkeypatch.setattr("incidentlog.records.journal.actor", lambda: "clerk@till-1")
     assert "Ann" in cli("undo").stdout
     assert [r["customer"] for r in cli("list", "--format", "json").json()] == ["Bob"]
 
@@ -466,7 +466,7 @@ def test_undo_reverses_only_this_tills_changes(cli: Cli, monkeypatch: pytest.Mon
 def test_journal_keeps_a_bounded_history(
     cli: Cli, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("incidentlog.journal.KEEP", 3)
+    monkeypatch.setattr("incidentlog.records.journal.KEEP", 3)
     for name in ("A", "B", "C", "D", "E"):
         cli.add(name)
     entries = count(isolated, "journal")

@@ -41,7 +41,7 @@ def test_only_the_reports_import_sqlmodel() -> None:
         "import incidentlog.cli.report_training, incidentlog.cli.transfer\n"
         "import incidentlog.cli.search, incidentlog.cli.customers, incidentlog.cli.demo\n"
         "import incidentlog.cli.db, incidentlog.cli.names, incidentlog.cli.training\n"
-        "import incidentlog.recording, incidentlog.journal\n"
+        "import incidentlog.records.recording, incidentlog.records.journal\n"
         "import incidentlog.transfer.importer, incidentlog.transfer.exporter\n"
         "import incidentlog.storage.database\n"
         "assert 'sqlmodel' not in sys.modules, 'sqlmodel was imported'\n"

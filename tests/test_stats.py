@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from incidentlog import stats
+from incidentlog.core import stats
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from incidentlog.stats import poisson_cdf, poisson_upper
+from incidentlog.core.stats import poisson_cdf, poisson_upper
 from tests.helpers import Cli
 from tests.reports_helpers import Row, record
 

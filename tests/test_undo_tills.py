@@ -99,7 +99,7 @@ def test_undo_refuses_a_change_whose_record_moved_on_even_when_the_journal_forgo
     incident_id = cli.add("Ann")
     cli("edit", str(incident_id), "--description", "Jane's words")
     # Bob's edit leaves the journal (each till keeps only its last KEEP changes) ...
-    monkeypatch.setattr("incidentlog.journal.KEEP", 1)
+    monkeypatch.setattr("incidentlog.records.journal.KEEP", 1)
     till("bob@till-2")
     cli("edit", str(incident_id), "--description", "Bob's words")
     cli.add("Someone else")

@@ -13,7 +13,7 @@ import typer
 from incidentlog.storage.database import Unreachable
 
 if TYPE_CHECKING:
-    from incidentlog.periods import Period
+    from incidentlog.core.periods import Period
     from incidentlog.storage.connection import Conn
     from incidentlog.storage.database import Database
 
@@ -83,7 +83,7 @@ def database(*, create: bool = False) -> Database:
     if create or db.exists():
         return db
     if named_explicitly(STATE.db):
-        from incidentlog.errors import DomainError
+        from incidentlog.core.errors import DomainError
 
         raise DomainError(f"No database at {db.describe()}.")
     from incidentlog.cli.welcome import welcome
@@ -107,7 +107,7 @@ def connect(*, create: bool = False, keep: Keep | None = None) -> Iterator[Conn]
     till's outbox and the command ends there with exit 0 and a warning. Whatever waits in
     the outbox is sent first by the next command that reaches the server.
     """
-    from incidentlog.console import echo
+    from incidentlog.views.console import echo
 
     db = database(create=create)
     new = create and not db.exists()
@@ -129,8 +129,8 @@ def connect(*, create: bool = False, keep: Keep | None = None) -> Iterator[Conn]
 
 
 def _keep_in_outbox(db: Database, keep: Keep, exc: Exception) -> None:
-    from incidentlog import outbox
-    from incidentlog.console import note
+    from incidentlog.storage import outbox
+    from incidentlog.views.console import note
 
     kind, data, flags = keep()
     path = outbox.keep(kind, data, flags, db.url)
@@ -143,8 +143,8 @@ def _keep_in_outbox(db: Database, keep: Keep, exc: Exception) -> None:
 
 
 def _send_outbox(db: Database, conn: Conn) -> None:
-    from incidentlog import outbox
-    from incidentlog.console import note
+    from incidentlog.storage import outbox
+    from incidentlog.views.console import note
 
     sent, problems = outbox.send(conn, db.url)
     if sent:
@@ -161,6 +161,6 @@ def count(n: int, word: str) -> str:
 def period(
     period: str | None, from_: str | None, to: str | None, *, default: str | None = "this-month"
 ) -> Period | None:
-    from incidentlog.periods import period_from_options
+    from incidentlog.core.periods import period_from_options
 
     return period_from_options(period, from_, to, default=default)

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from incidentlog import config
-from incidentlog.console import echo
-from incidentlog.errors import NotFound
+from incidentlog.core.errors import NotFound
+from incidentlog.storage import config
+from incidentlog.views.console import echo
 
 app = typer.Typer(no_args_is_help=True)
 

@@ -8,7 +8,7 @@ import typer
 
 from incidentlog.cli import common
 from incidentlog.cli.common import FormatOption, FromOption, LimitOption, PeriodOption, ToOption
-from incidentlog.console import echo, note
+from incidentlog.views.console import echo, note
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -26,8 +26,8 @@ def customers_list(
 
     Example: incidentlog customers list --period this-year
     """
-    from incidentlog.customers import list_customers
-    from incidentlog.render import Column, check_format, email_break, render, short_date
+    from incidentlog.records.customers import list_customers
+    from incidentlog.views.render import Column, check_format, email_break, render, short_date
 
     fmt = check_format(fmt)
     chosen = common.period(period, from_, to, default=None)
@@ -63,7 +63,7 @@ def customers_merge(
 
     Example: incidentlog customers merge 12 31
     """
-    from incidentlog.customers import merge
+    from incidentlog.records.customers import merge
 
     with common.connect() as conn:
         merged = merge(conn, keep, duplicate)

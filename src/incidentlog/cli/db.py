@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from incidentlog.cli import common
-from incidentlog.console import echo
+from incidentlog.views.console import echo
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -21,8 +21,8 @@ def info(fmt: common.FormatOption = "table") -> None:
     """
     import sys
 
-    from incidentlog.maintenance import database_info
-    from incidentlog.render import check_format, to_json, write_csv
+    from incidentlog.storage.maintenance import database_info
+    from incidentlog.views.render import check_format, to_json, write_csv
 
     fmt = check_format(fmt)
     details = database_info(common.database())
@@ -47,7 +47,7 @@ def backup(
 
     Example: incidentlog db backup ~/incidentlog-$(date +%F).db
     """
-    from incidentlog.maintenance import backup_sqlite
+    from incidentlog.storage.maintenance import backup_sqlite
 
     pages = backup_sqlite(common.database(), file, overwrite=force)
     echo(f"Backed up to {file} ({pages} pages).")
@@ -59,7 +59,7 @@ def upgrade() -> None:
 
     Example: incidentlog db upgrade
     """
-    from incidentlog.maintenance import upgrade_schema
+    from incidentlog.storage.maintenance import upgrade_schema
 
     # Writes the schema, so like the other writers it creates a database that is not there.
     db = common.database(create=True)
@@ -79,8 +79,8 @@ def outbox(fmt: common.FormatOption = "table") -> None:
 
     Example: incidentlog db outbox
     """
-    from incidentlog.outbox import listing
-    from incidentlog.render import Column, render
+    from incidentlog.storage.outbox import listing
+    from incidentlog.views.render import Column, render
 
     columns = [
         Column("kept_at", "Kept at", no_wrap=True),

@@ -8,11 +8,11 @@ import typer
 
 from incidentlog.cli import common
 from incidentlog.cli.transfer import progress_bar
-from incidentlog.console import echo
-from incidentlog.errors import InvalidInput
+from incidentlog.core.errors import InvalidInput
+from incidentlog.views.console import echo
 
 if TYPE_CHECKING:
-    from incidentlog.demo import DemoResult
+    from incidentlog.demo.build import DemoResult
 
 app = typer.Typer()
 
@@ -37,7 +37,7 @@ def demo(
 
     Example: incidentlog demo
     """
-    from incidentlog.demo import load
+    from incidentlog.demo.build import load
 
     if remove or keep:
         _choose(remove=remove, keep=keep, force=force)
@@ -55,7 +55,7 @@ def _tour(result: DemoResult) -> None:
         f"{result.agents} agents, {first} – {last},",
         bold=True,
     )
-    from incidentlog.invocation import command
+    from incidentlog.core.invocation import command
 
     echo(
         f"and {result.sessions} training sessions (`{command('demo --remove')}` takes it "
@@ -99,8 +99,8 @@ def _tour(result: DemoResult) -> None:
 
 
 def _choose(*, remove: bool, keep: bool, force: bool) -> None:
-    from incidentlog import sample
-    from incidentlog.invocation import command
+    from incidentlog.core.invocation import command
+    from incidentlog.demo import guard as sample
 
     if remove and keep:
         raise InvalidInput("--remove and --keep exclude each other; choose one.")

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def when(text: str | None) -> dt.datetime | None:
     if text is None:
         return None
-    from incidentlog.dates import ensure_not_future, parse_when
+    from incidentlog.core.dates import ensure_not_future, parse_when
 
     at = parse_when(text)
     ensure_not_future(at)
@@ -24,7 +24,7 @@ def when(text: str | None) -> dt.datetime | None:
 def follow_up(text: str | None, at: dt.datetime | None = None) -> dt.date | None:
     if text is None:
         return None
-    from incidentlog.dates import parse_follow_up
+    from incidentlog.core.dates import parse_follow_up
 
     return parse_follow_up(text, since=at.date() if at else None)
 
@@ -62,7 +62,7 @@ def prompt_missing(conn: Conn, values: dict[str, Any]) -> None:
         label = "What was done" if values["resolved"] else "What was done / next step"
         values["resolution"] = _ask(label, default="")
     if not values["resolved"] and values["follow_up"] is None:
-        from incidentlog.periods import today
+        from incidentlog.core.periods import today
 
         suggested = today() + dt.timedelta(days=3)
         answer = typer.prompt("Follow up on", default=suggested.strftime("%A %Y-%m-%d"))

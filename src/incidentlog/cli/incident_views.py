@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from incidentlog.console import echo, note
+from incidentlog.views.console import echo, note
 
 if TYPE_CHECKING:
-    from incidentlog.recording import Recorded
+    from incidentlog.records.recording import Recorded
 
 
 def incident_csv_keys(*extra: str) -> list[str]:
@@ -16,7 +16,7 @@ def incident_csv_keys(*extra: str) -> list[str]:
     of an incident as `show --format json` gives it, then `extra`."""
     from collections import defaultdict
 
-    from incidentlog.recording import incident_public
+    from incidentlog.records.recording import incident_public
 
     blank: dict[str, Any] = defaultdict(lambda: None, id=0, resolved_on_spot=False)
     keys = list(incident_public(blank))
@@ -24,7 +24,7 @@ def incident_csv_keys(*extra: str) -> list[str]:
 
 
 def incident_columns() -> list[Any]:
-    from incidentlog.render import Column, short_date
+    from incidentlog.views.render import Column, short_date
 
     return [
         Column("id", "#", "right"),

@@ -20,8 +20,8 @@ from incidentlog.cli.incident_views import (
     show_card,
     status_line,
 )
-from incidentlog.console import echo, is_interactive
-from incidentlog.errors import InvalidInput
+from incidentlog.core.errors import InvalidInput
+from incidentlog.views.console import echo, is_interactive
 
 app = typer.Typer()
 
@@ -39,7 +39,7 @@ NewReason = Annotated[
 
 def _resolve_lookalike(exc: Exception, values: dict[str, Any], flags: dict[str, bool]) -> bool:
     """At a terminal, let the user pick the known name or confirm the new one."""
-    from incidentlog.errors import NearDuplicate
+    from incidentlog.core.errors import NearDuplicate
 
     if not isinstance(exc, NearDuplicate) or not is_interactive():
         return False
@@ -105,10 +105,10 @@ def add(
     """
     from functools import partial
 
-    from incidentlog import config
-    from incidentlog.errors import NearDuplicate
-    from incidentlog.periods import now
-    from incidentlog.recording import IncidentInput, add_incident
+    from incidentlog.core.errors import NearDuplicate
+    from incidentlog.core.periods import now
+    from incidentlog.records.recording import IncidentInput, add_incident
+    from incidentlog.storage import config
     from incidentlog.storage.connection import retrying
 
     defaults = config.load()
@@ -176,7 +176,7 @@ def _filter(
     open_only: bool,
     limit: int | None,
 ) -> Any:
-    from incidentlog.listing import IncidentFilter
+    from incidentlog.records.listing import IncidentFilter
 
     return IncidentFilter(
         start=period.start if period else None,
@@ -207,8 +207,8 @@ def list_(
 
     Example: incidentlog list --period last-month --store North --open
     """
-    from incidentlog.listing import list_incidents
-    from incidentlog.render import check_format, render
+    from incidentlog.records.listing import list_incidents
+    from incidentlog.views.render import check_format, render
 
     fmt = check_format(fmt)
     chosen = common.period(period, from_, to)
@@ -238,8 +238,8 @@ def show(
 
     Example: incidentlog show 42
     """
-    from incidentlog.recording import show_incident
-    from incidentlog.render import check_format, render
+    from incidentlog.records.recording import show_incident
+    from incidentlog.views.render import check_format, render
 
     fmt = check_format(fmt)
     with common.connect() as conn:
@@ -280,7 +280,7 @@ def edit(
 
     Example: incidentlog edit 42 --reason "late delivery" --agent Jane
     """
-    from incidentlog.recording import edit_incident
+    from incidentlog.records.recording import edit_incident
 
     changes: dict[str, Any] = {
         k: v
@@ -323,8 +323,8 @@ def resolve(
 
     Example: incidentlog resolve 42 --resolution "refund sent" --at "yesterday 16:00"
     """
-    from incidentlog.periods import now
-    from incidentlog.recording import resolve_incident
+    from incidentlog.core.periods import now
+    from incidentlog.records.recording import resolve_incident
 
     when = incident_input.when(at) or now().replace(microsecond=0)
     with common.connect() as conn:
@@ -346,8 +346,8 @@ def reopen(
 
     Example: incidentlog reopen 42 --note "refund never arrived"
     """
-    from incidentlog.periods import now
-    from incidentlog.recording import reopen_incident
+    from incidentlog.core.periods import now
+    from incidentlog.records.recording import reopen_incident
 
     with common.connect() as conn:
         incident = reopen_incident(conn, incident_id, now(), note or "")
@@ -363,7 +363,7 @@ def delete(
 
     Example: incidentlog delete 42 --yes
     """
-    from incidentlog.recording import delete_incident, get_incident, incident_version
+    from incidentlog.records.recording import delete_incident, get_incident, incident_version
 
     with common.connect() as conn:
         incident = get_incident(conn, incident_id)
@@ -393,9 +393,9 @@ def follow_ups(
 
     Example: incidentlog follow-ups --store North
     """
-    from incidentlog.listing import follow_ups as open_incidents
-    from incidentlog.periods import today
-    from incidentlog.render import Column, check_format, render, short_date
+    from incidentlog.core.periods import today
+    from incidentlog.records.listing import follow_ups as open_incidents
+    from incidentlog.views.render import Column, check_format, render, short_date
 
     fmt = check_format(fmt)
     chosen = common.period(period, from_, to, default=None)
@@ -430,7 +430,7 @@ def undo() -> None:
 
     Example: incidentlog undo
     """
-    from incidentlog.journal import undo as undo_last
+    from incidentlog.records.journal import undo as undo_last
 
     with common.connect() as conn:
         entry = undo_last(conn)

@@ -35,8 +35,8 @@ from incidentlog.cli import (
     transfer,
 )
 from incidentlog.cli.names import agents, reasons, stores
-from incidentlog.console import error, inert
-from incidentlog.errors import IncidentlogError, InvalidInput
+from incidentlog.core.errors import IncidentlogError, InvalidInput
+from incidentlog.views.console import error, inert
 
 
 class IncidentlogGroup(TyperGroup):
@@ -216,8 +216,8 @@ def callback(
 
 def _check_today(value: str) -> None:
     """Refuse a bad --today now, blaming --today, and leave INCIDENTLOG_TODAY as it was."""
-    from incidentlog.periods import TODAY_ENV
-    from incidentlog.periods import today as today_fn
+    from incidentlog.core.periods import TODAY_ENV
+    from incidentlog.core.periods import today as today_fn
 
     previous = os.environ.get(TODAY_ENV)
     os.environ[TODAY_ENV] = value  # a NUL, which it could not hold, was refused already

@@ -9,7 +9,7 @@ import typer
 
 from incidentlog.cli import common
 from incidentlog.cli.common import FormatOption
-from incidentlog.console import echo, note
+from incidentlog.views.console import echo, note
 
 TITLES = {"store": "Stores", "agent": "Agents", "reason": "Reasons"}
 EXAMPLES = {
@@ -34,7 +34,8 @@ def _uses(table: str, counts: dict[str, int]) -> str:
 
 def _config_note(table: str, old_key: str, new_name: str) -> None:
     """This till's default store or agent, if it still names what was renamed or merged away."""
-    from incidentlog import config, names
+    from incidentlog.core import names
+    from incidentlog.storage import config
 
     if table not in ("store", "agent"):
         return
@@ -48,7 +49,7 @@ def _config_note(table: str, old_key: str, new_name: str) -> None:
 
 def group(table: str) -> typer.Typer:
     """The command group for one kind of named entity."""
-    from incidentlog.renaming import PLURAL
+    from incidentlog.records.renaming import PLURAL
 
     plural = PLURAL[table]
     app = typer.Typer(no_args_is_help=True)
@@ -56,8 +57,8 @@ def group(table: str) -> typer.Typer:
 
     @app.command("list")
     def list_(fmt: FormatOption = "table") -> None:
-        from incidentlog.renaming import columns, list_named
-        from incidentlog.render import Column, check_format, render
+        from incidentlog.records.renaming import columns, list_named
+        from incidentlog.views.render import Column, check_format, render
 
         fmt = check_format(fmt)
         with common.connect() as conn:
@@ -92,7 +93,7 @@ def group(table: str) -> typer.Typer:
         old: Annotated[str, typer.Argument(metavar="OLD", help=f"The {table}'s current name.")],
         new: Annotated[str, typer.Argument(metavar="NEW", help="The name to show from now on.")],
     ) -> None:
-        from incidentlog.renaming import rename
+        from incidentlog.records.renaming import rename
 
         with common.connect() as conn:
             done = rename(conn, table, old, new)
@@ -118,8 +119,8 @@ def group(table: str) -> typer.Typer:
             str, typer.Argument(metavar="DUPLICATE", help=f"The {table} to merge into it.")
         ],
     ) -> None:
-        from incidentlog import names
-        from incidentlog.renaming import merge
+        from incidentlog.core import names
+        from incidentlog.records.renaming import merge
 
         with common.connect() as conn:
             done = merge(conn, table, keep, duplicate)

@@ -42,9 +42,9 @@ def repeat_customers(
 
     Example: incidentlog repeat-customers --min-stores 2
     """
-    from incidentlog.render import Column, check_format, email_break, render, short_date
     from incidentlog.reports.repeat_customers import ROW_KEYS
     from incidentlog.reports.repeat_customers import repeat_customers as find_repeat
+    from incidentlog.views.render import Column, check_format, email_break, render, short_date
 
     fmt = check_format(fmt)
     chosen = reporting.period(period, from_, to, default="last-12-months")

@@ -37,9 +37,9 @@ def training(
 
     Example: incidentlog report training 7 --after 4
     """
-    from incidentlog.periods import Period, today
-    from incidentlog.render import check_format, render
+    from incidentlog.core.periods import Period, today
     from incidentlog.reports.training import training_effect
+    from incidentlog.views.render import check_format, render
 
     fmt = check_format(fmt)
     with reporting.reading() as conn:
@@ -61,7 +61,7 @@ def training(
         return
     for item in found:
         if chart:
-            from incidentlog.charts import training_chart
+            from incidentlog.views.charts import training_chart
 
             title = _training_title(item["session"])
             caption = f"Verdict: {item['verdict']['text']}"
@@ -71,7 +71,7 @@ def training(
 
 
 def _training_table(item: dict[str, Any]) -> None:
-    from incidentlog.render import render_table
+    from incidentlog.views.render import render_table
 
     columns, title, caption = _training_view(item)
     render_table(item["rows"], columns, title=title, caption=caption)
@@ -95,8 +95,8 @@ def _training_html(found: list[dict[str, Any]]) -> None:
 
 def _training_view(item: dict[str, Any]) -> tuple[list[Any], str, str]:
     """The training table's columns, title and notes (one spec for the terminal and HTML)."""
-    from incidentlog.render import Column
-    from incidentlog.reports import display as d
+    from incidentlog.views import display as d
+    from incidentlog.views.render import Column
 
     session = item["session"]
 
@@ -140,7 +140,7 @@ def _training_view(item: dict[str, Any]) -> tuple[list[Any], str, str]:
 
 def _training_title(session: dict[str, Any]) -> str:
     """ "De-escalation (role-play) · #7 · 10 Mar 2026 · 90 min · 4 attendees" """
-    from incidentlog.reports import display as d
+    from incidentlog.views import display as d
 
     kind = {"roleplay": "role-play", "new-material": "new material"}.get(
         session["kind"], session["kind"]
@@ -180,8 +180,6 @@ def training_time(
 
     Example: incidentlog report training-time --period 2026-Q1 --by-month
     """
-    from incidentlog.charts import month_label
-    from incidentlog.render import Column, check_format, render
     from incidentlog.reports.training_time import (
         csv_keys,
         flat,
@@ -189,6 +187,8 @@ def training_time(
         training_time_totals,
     )
     from incidentlog.reports.training_time import training_time as minutes_by_agent
+    from incidentlog.views.charts import month_label
+    from incidentlog.views.render import Column, check_format, render
 
     fmt = check_format(fmt)
     chosen = reporting.period(period, from_, to)

@@ -13,7 +13,7 @@ from incidentlog.cli import common
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from incidentlog.periods import Period
+    from incidentlog.core.periods import Period
 
 
 StoreOption = Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")]
@@ -53,7 +53,7 @@ def caption(*lines: str | None) -> str | None:
 
 
 def show(renderable: Any) -> None:
-    from incidentlog.console import stdout_console
+    from incidentlog.views.console import stdout_console
 
     stdout_console().print(renderable)
 

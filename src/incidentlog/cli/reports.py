@@ -16,7 +16,7 @@ from incidentlog.cli import report_training, reporting
 from incidentlog.cli.common import FormatOption, FromOption, PeriodOption, ToOption
 
 if TYPE_CHECKING:
-    from incidentlog.periods import Period
+    from incidentlog.core.periods import Period
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -30,7 +30,7 @@ CompareOption = Annotated[
 
 
 def _compare_period(compare: str | None) -> Period | None:
-    from incidentlog.periods import parse_period
+    from incidentlog.core.periods import parse_period
 
     return parse_period(compare) if compare is not None else None
 
@@ -54,13 +54,13 @@ def agents(
 
     Example: incidentlog report agents --agent Jane --compare 3-months-ago
     """
-    from incidentlog.charts import sparkline
-    from incidentlog.periods import today
-    from incidentlog.render import Column, check_format, render
-    from incidentlog.reports import display as d
+    from incidentlog.core.periods import today
     from incidentlog.reports.agents import agent_totals, resolution_by_agent
     from incidentlog.reports.common import partial
     from incidentlog.reports.store import sparkline_months
+    from incidentlog.views import display as d
+    from incidentlog.views.charts import sparkline
+    from incidentlog.views.render import Column, check_format, render
 
     fmt = check_format(fmt)
     chosen = reporting.period(period, from_, to)
@@ -72,7 +72,7 @@ def agents(
         )
     totals = agent_totals(rows, with_compare=other is not None, partial=part)
     if chart and fmt == "table":
-        from incidentlog.charts import agent_rates_chart
+        from incidentlog.views.charts import agent_rates_chart
 
         title = f"Resolved on the spot per agent · {chosen.label}"
         caption = d.not_over_note(chosen, today())
@@ -185,12 +185,12 @@ def store_report(
 
     Example: incidentlog report store --compare last-month
     """
-    from incidentlog.charts import sparkline
-    from incidentlog.periods import today
-    from incidentlog.render import Column, check_format, render
-    from incidentlog.reports import display as d
+    from incidentlog.core.periods import today
     from incidentlog.reports.common import partial
     from incidentlog.reports.store import incidents_by_store, sparkline_months, store_totals
+    from incidentlog.views import display as d
+    from incidentlog.views.charts import sparkline
+    from incidentlog.views.render import Column, check_format, render
 
     fmt = check_format(fmt)
     chosen = reporting.period(period, from_, to)
@@ -302,10 +302,10 @@ def store_report(
 
 def _store_chart(chosen: Period, store: str | None, fmt: str) -> None:
     """Incidents per store per month, the twelve months ending with the period's month."""
-    from incidentlog.charts import month_label, store_months_chart
-    from incidentlog.periods import Period, parse_period, today
-    from incidentlog.render import Column, render
+    from incidentlog.core.periods import Period, parse_period, today
     from incidentlog.reports.store import CHART_MONTHS, incidents_by_month, months_ending
+    from incidentlog.views.charts import month_label, store_months_chart
+    from incidentlog.views.render import Column, render
 
     months = months_ending(chosen, CHART_MONTHS)
     first, last = parse_period(months[0]), parse_period(months[-1])
@@ -342,9 +342,9 @@ def reasons(
 
     Example: incidentlog report reasons --period last-quarter --top 5
     """
-    from incidentlog.render import Column, check_format, render
-    from incidentlog.reports import display as d
     from incidentlog.reports.reasons import reasons_report, reasons_totals, worst_resolved
+    from incidentlog.views import display as d
+    from incidentlog.views.render import Column, check_format, render
 
     fmt = check_format(fmt)
     chosen = reporting.period(period, from_, to)

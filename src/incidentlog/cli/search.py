@@ -43,9 +43,9 @@ def search(
     Example: incidentlog search refund voucher --period this-year
     """
     from incidentlog.cli.incident_views import incident_columns, incident_csv_keys
-    from incidentlog.render import Column, check_format, render
-    from incidentlog.search import search as find
-    from incidentlog.search import snippet, terms
+    from incidentlog.records.search import search as find
+    from incidentlog.records.search import snippet, terms
+    from incidentlog.views.render import Column, check_format, render
 
     fmt = check_format(fmt)
     text = " ".join(words)

@@ -9,7 +9,7 @@ import typer
 from incidentlog.cli import reporting
 
 if TYPE_CHECKING:
-    from incidentlog.periods import Period
+    from incidentlog.core.periods import Period
 
 app = typer.Typer()
 
@@ -49,18 +49,18 @@ def summary(
     """
     import sys
 
-    from incidentlog.console import echo
-    from incidentlog.periods import parse_week, today
-    from incidentlog.render import Column, render, wrap_lines
-    from incidentlog.reports import display as d
+    from incidentlog.core.periods import parse_week, today
     from incidentlog.reports.summary import week_before, weekly_summary
+    from incidentlog.views import display as d
+    from incidentlog.views.console import echo
+    from incidentlog.views.render import Column, render, wrap_lines
 
     fmt = _summary_format(fmt, to, sender)
     chosen = parse_week(week if week is not None else "last-week")
     with reporting.reading() as conn:
         found = weekly_summary(conn, week=chosen, today=today())
     if fmt == "email":
-        from incidentlog.mail import message
+        from incidentlog.views.mail import message
 
         plain = "\n".join(
             part
@@ -77,7 +77,7 @@ def summary(
         sys.stdout.write(mail.as_string())
         return
     if fmt == "table":
-        from incidentlog.render import output_width
+        from incidentlog.views.render import output_width
 
         width = output_width()
         lines = d.summary_lines(found, chosen)
@@ -85,7 +85,7 @@ def summary(
             indent = " " * (len(line) - len(line.lstrip()) + 2)
             for part in wrap_lines(line, width, indent):
                 echo(part, bold=n == 0)
-        from incidentlog.sample import mark_report  # says when demo and real records mix
+        from incidentlog.demo.guard import mark_report  # says when demo and real records mix
 
         note = mark_report({"report": "summary", "period": chosen.as_json()}, None)[1]
         if note:
@@ -112,9 +112,9 @@ MAIL_WIDTH = 76
 
 
 def _summary_format(fmt: str, to: list[str] | None, sender: str | None) -> str:
-    from incidentlog.errors import InvalidInput
-    from incidentlog.mail import check_address
-    from incidentlog.render import check_format
+    from incidentlog.core.errors import InvalidInput
+    from incidentlog.views.mail import check_address
+    from incidentlog.views.render import check_format
 
     fmt = (fmt or "table").lower()
     if to and fmt == "table":
@@ -134,8 +134,8 @@ def _summary_format(fmt: str, to: list[str] | None, sender: str | None) -> str:
 
 def summary_columns() -> list[Any]:
     """The weekly summary's store table (HTML and the mail's HTML part)."""
-    from incidentlog.render import Column
-    from incidentlog.reports import display as d
+    from incidentlog.views import display as d
+    from incidentlog.views.render import Column
 
     return [
         Column("store", "Store"),
@@ -148,7 +148,7 @@ def summary_columns() -> list[Any]:
 
 
 def _summary_html(found: dict[str, Any], week: Period) -> str:
-    from incidentlog.reports import display as d
+    from incidentlog.views import display as d
     from incidentlog.views import html
 
     table = html.section(

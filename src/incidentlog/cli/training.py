@@ -8,7 +8,7 @@ import typer
 
 from incidentlog.cli import common
 from incidentlog.cli.common import FormatOption, FromOption, PeriodOption, ToOption
-from incidentlog.console import echo, is_interactive, note
+from incidentlog.views.console import echo, is_interactive, note
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -49,12 +49,12 @@ def add(
 
     Example: incidentlog training add --topic "De-escalation" --kind roleplay --minutes 90 --agents "Jane,Bob"
     """
-    from incidentlog import config
-    from incidentlog.dates import parse_day
-    from incidentlog.errors import InvalidInput, NearDuplicate
-    from incidentlog.periods import today
+    from incidentlog.core.dates import parse_day
+    from incidentlog.core.errors import InvalidInput, NearDuplicate
+    from incidentlog.core.periods import today
+    from incidentlog.records.training import SessionInput, add_session, split_agents
+    from incidentlog.storage import config
     from incidentlog.storage.connection import retrying
-    from incidentlog.training import SessionInput, add_session, split_agents
 
     day = parse_day(on) if on else today()
     if day > today():
@@ -102,8 +102,8 @@ def list_(
 
     Example: incidentlog training list --period 2026-Q1
     """
-    from incidentlog.render import Column, check_format, render, short_date
-    from incidentlog.training import list_sessions
+    from incidentlog.records.training import list_sessions
+    from incidentlog.views.render import Column, check_format, render, short_date
 
     fmt = check_format(fmt)
     chosen = common.period(period, from_, to)

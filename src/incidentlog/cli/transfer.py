@@ -12,8 +12,8 @@ import typer
 
 from incidentlog.cli import common
 from incidentlog.cli.common import FromOption, PeriodOption, ToOption
-from incidentlog.console import echo, note
-from incidentlog.errors import InvalidInput
+from incidentlog.core.errors import InvalidInput
+from incidentlog.views.console import echo, note
 
 if TYPE_CHECKING:
     from incidentlog.transfer.planning import ImportResult
@@ -234,7 +234,7 @@ def export(
                 fmt=fmt,
             )
         else:
-            from incidentlog.listing import IncidentFilter
+            from incidentlog.records.listing import IncidentFilter
 
             selection = IncidentFilter(
                 start=chosen.start if chosen else None,

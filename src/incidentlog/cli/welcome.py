@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from incidentlog.console import echo
-from incidentlog.invocation import command_name
+from incidentlog.core.invocation import command_name
+from incidentlog.views.console import echo
 
 
 def welcome() -> None:
-    from incidentlog import config
     from incidentlog.cli.common import locate
+    from incidentlog.storage import config
 
     db = locate()
     counts = {"incidents": 0, "open": 0}

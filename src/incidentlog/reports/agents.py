@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from incidentlog.periods import Period
+from incidentlog.core.periods import Period
 from incidentlog.reports.common import (
     INCIDENT,
     Bind,

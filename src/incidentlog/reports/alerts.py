@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import case, distinct, func, select
 
-from incidentlog.periods import Period
+from incidentlog.core.periods import Period
+from incidentlog.core.stats import poisson_upper
 from incidentlog.reports.common import CUSTOMER, INCIDENT, STORE, count_if, in_period, known
-from incidentlog.stats import poisson_upper
 
 SPIKE_WEEKS = 8
 SPIKE_LEVEL = 0.99

@@ -22,9 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from incidentlog import names, stats
-from incidentlog.errors import NotFound
-from incidentlog.periods import Period
+from incidentlog.core import names, stats
+from incidentlog.core.errors import NotFound
+from incidentlog.core.periods import Period
 from incidentlog.storage.connection import as_date
 from incidentlog.storage.tables import (
     Agent,

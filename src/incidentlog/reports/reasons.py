@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from incidentlog.periods import Period
+from incidentlog.core.periods import Period
 from incidentlog.reports.common import (
     INCIDENT,
     Bind,

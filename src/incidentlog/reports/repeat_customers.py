@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import String, cast, distinct, func, select
 
-from incidentlog.periods import Period
+from incidentlog.core.periods import Period
 from incidentlog.reports.common import CUSTOMER, INCIDENT, REASON, Bind, in_period, reading
 from incidentlog.storage.connection import as_date
 

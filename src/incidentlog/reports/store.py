@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from incidentlog.periods import Period, months_back
+from incidentlog.core.periods import Period, months_back
 from incidentlog.reports.common import (
     INCIDENT,
     STORE,

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import and_, distinct, false, func, select, union_all
 
-from incidentlog.periods import Period
+from incidentlog.core.periods import Period
 from incidentlog.reports.alerts import (
     SPIKE_WEEKS,
     escalating_customers,

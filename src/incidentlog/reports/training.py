@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from incidentlog import names, stats
-from incidentlog.errors import InvalidInput, NotFound
-from incidentlog.periods import add_months
+from incidentlog.core import names, stats
+from incidentlog.core.errors import InvalidInput, NotFound
+from incidentlog.core.periods import add_months
 from incidentlog.reports.common import (
     AGENT,
     ATTENDANCE,
@@ -27,8 +27,8 @@ from incidentlog.reports.common import (
     rate_fields,
     reading,
 )
-from incidentlog.reports.display import signed
 from incidentlog.storage.connection import as_date
+from incidentlog.views.display import signed
 
 DEFAULT_BEFORE = 2
 DEFAULT_AFTER = 3

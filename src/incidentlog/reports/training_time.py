@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from incidentlog.errors import InvalidInput
-from incidentlog.periods import Period, months_back
+from incidentlog.core.errors import InvalidInput
+from incidentlog.core.periods import Period, months_back
 from incidentlog.reports.common import (
     AGENT,
     ATTENDANCE,

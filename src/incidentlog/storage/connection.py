@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from incidentlog.errors import DomainError
+from incidentlog.core.errors import DomainError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection as SAConnection

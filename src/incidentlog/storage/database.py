@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from incidentlog.errors import DomainError, InvalidInput
+from incidentlog.core.errors import DomainError, InvalidInput
 from incidentlog.storage import schema
 from incidentlog.storage.connection import (
     BUSY_TIMEOUT_MS,
@@ -42,7 +42,7 @@ def named_explicitly(db: str | None) -> bool:
         return True
     if os.environ.get("INCIDENTLOG_DB"):
         return True
-    from incidentlog import config
+    from incidentlog.storage import config
 
     return config.load().get("db") is not None
 
@@ -54,7 +54,7 @@ def resolve_location(db: str | None) -> str:
         db = os.environ.get("INCIDENTLOG_DB") or None
         source = "INCIDENTLOG_DB"
     if db is None:
-        from incidentlog import config
+        from incidentlog.storage import config
 
         db = config.load().get("db")
         source = f"the db setting in {config.config_path()}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -26,7 +27,13 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from incidentlog.vocabulary import CHANNELS, KINDS  # noqa: F401 - re-exported
+from incidentlog.core.vocabulary import (  # noqa: F401 - re-exported
+    CHANNELS,
+    CHECK_OUTCOMES,
+    KINDS,
+    REMEDIES,
+    SEVERITIES,
+)
 
 
 def core(model: type[SQLModel]) -> Table:
@@ -111,6 +118,10 @@ class Incident(SQLModel, table=True):
     demo: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
+    severity: str | None = Field(default=None, sa_column=Column(String(10), nullable=True))
+    remedy: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
+    # Hundredths of the shop's currency: sums of money stay exact on both backends.
+    cost_cents: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class IncidentEvent(SQLModel, table=True):

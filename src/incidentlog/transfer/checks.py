@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from incidentlog import entities, names
-from incidentlog.errors import InvalidInput
-from incidentlog.recording import normalise_channel
+from incidentlog.core import names
+from incidentlog.core.errors import InvalidInput
+from incidentlog.records import entities
+from incidentlog.records.recording import normalise_channel
 from incidentlog.transfer.columns import (
     BOOLEANS,
     DEMO_COLUMN,
@@ -42,7 +43,7 @@ def _day(column: str, value: Any, today: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        from incidentlog.dates import parse_day
+        from incidentlog.core.dates import parse_day
 
         try:
             return parse_day(raw, today=today)
@@ -188,7 +189,7 @@ def _any_moment(column: str, value: Any, now: dt.datetime) -> dt.datetime:
         else:
             moment = dt.datetime.fromisoformat(raw)
     except ValueError:
-        from incidentlog.dates import parse_when
+        from incidentlog.core.dates import parse_when
 
         try:
             moment = parse_when(raw, now=now)
@@ -331,7 +332,7 @@ class TrainingReader:
         self.checker = checker
 
     def read(self, values: Sequence[Any]) -> SessionRow:
-        from incidentlog.training import MAX_MINUTES, normalise_kind, split_agents
+        from incidentlog.records.training import MAX_MINUTES, normalise_kind, split_agents
 
         def get(column: str) -> Any:
             i = self.index[column]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from incidentlog.errors import InvalidInput
+from incidentlog.core.errors import InvalidInput
 
 INCIDENT_COLUMNS = (
     "customer",

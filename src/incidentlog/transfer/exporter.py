@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from incidentlog.errors import Conflict, DomainError, InvalidInput
-from incidentlog.listing import IncidentFilter, where_clause
-from incidentlog.recording import incident_public
+from incidentlog.core.errors import Conflict, DomainError, InvalidInput
+from incidentlog.records.listing import IncidentFilter, where_clause
+from incidentlog.records.recording import incident_public
 from incidentlog.storage.connection import Conn, as_date, as_datetime
 from incidentlog.transfer.columns import DEMO_COLUMN, INCIDENT_COLUMNS, TRAINING_COLUMNS
 from incidentlog.transfer.formulas import defused
@@ -111,7 +111,7 @@ def export_incidents(
     conn: Conn, out: TextIO, f: IncidentFilter, *, fmt: str = "csv", redact: bool = False
 ) -> int:
     """Write the matching incidents to `out`; returns how many."""
-    from incidentlog.sample import holds_demo
+    from incidentlog.demo.guard import holds_demo
 
     # The demo mark only where there is one to keep: other databases export as before.
     marked = holds_demo(conn)
@@ -143,8 +143,8 @@ def export_training(
     end: dt.date | None = None,
     fmt: str = "csv",
 ) -> int:
-    from incidentlog.sample import holds_demo
-    from incidentlog.training import list_sessions
+    from incidentlog.demo.guard import holds_demo
+    from incidentlog.records.training import list_sessions
 
     sessions = list_sessions(conn, start=start, end=end)
     marked = holds_demo(conn)

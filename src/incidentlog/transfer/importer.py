@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from incidentlog import journal
+from incidentlog.records import journal
 from incidentlog.storage.connection import Conn
 from incidentlog.transfer.checks import Checker, IncidentReader, SessionRow, TrainingReader
 from incidentlog.transfer.columns import BadValue, Progress, RowError
@@ -44,7 +44,7 @@ class Importer(Staging, Planner):
         now: dt.datetime | None = None,
         skip_duplicates: bool = False,
     ) -> None:
-        from incidentlog.dates import current
+        from incidentlog.core.dates import current
 
         self.conn = conn
         self.sources = list(sources)
@@ -219,7 +219,7 @@ class Importer(Staging, Planner):
                 self.plan(dry_run=True)
             elif self.result.incidents or self.sessions:
                 if self._has_real_rows():
-                    from incidentlog.sample import guard_real_write
+                    from incidentlog.demo.guard import guard_real_write
 
                     guard_real_write(self.conn)
                 self._write(command, label)

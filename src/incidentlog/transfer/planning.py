@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from incidentlog import entities, names
-from incidentlog.errors import NearDuplicate
+from incidentlog.core import names
+from incidentlog.core.errors import NearDuplicate
+from incidentlog.records import entities
 from incidentlog.storage.connection import Conn, as_date
 from incidentlog.transfer.checks import Checker, SessionRow
 from incidentlog.transfer.columns import RowError

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from incidentlog.errors import InvalidInput
+from incidentlog.core.errors import InvalidInput
 from incidentlog.transfer.columns import (
     ALIASES,
     DEMO_COLUMN,

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from incidentlog.errors import Conflict, DomainError
+from incidentlog.core.errors import Conflict, DomainError
 from incidentlog.storage import schema
 from incidentlog.storage.connection import as_date, check_sqlite, configure_sqlite
 from incidentlog.storage.database import Database

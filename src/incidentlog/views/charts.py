@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from incidentlog import stats
+from incidentlog.core import stats
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

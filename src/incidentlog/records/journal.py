@@ -21,7 +21,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from incidentlog.errors import Conflict, NotFound
+from incidentlog.core.errors import Conflict, NotFound
 from incidentlog.storage.connection import Conn, as_date, as_datetime
 
 # Which tables undo may touch, and the columns needing a type back from JSON text.

@@ -6,9 +6,9 @@ import datetime as dt
 from calendar import monthrange
 from typing import TYPE_CHECKING, Any
 
-from incidentlog import charts
-from incidentlog.charts import percent_range
-from incidentlog.periods import Period
+from incidentlog.core.periods import Period
+from incidentlog.views import charts
+from incidentlog.views.charts import percent_range
 
 if TYPE_CHECKING:
     from incidentlog.reports.common import Partial

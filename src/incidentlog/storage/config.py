@@ -6,13 +6,14 @@ import os
 import tomllib
 from pathlib import Path
 
-from incidentlog.errors import InvalidInput
+from incidentlog.core.errors import InvalidInput
 
 KEYS = {
     "store": "default store for `add` and `training add` on this till",
     "agent": "default agent for `add` on this till",
     "db": "database file or URL used when neither --db nor INCIDENTLOG_DB is given",
     "date-order": "how slash dates such as 03/04/2026 read: dmy or mdy",
+    "currency": "how remedy costs are shown, e.g. EUR (amounts are stored without it)",
 }
 # Keys that take one of a few values.
 CHOICES = {"date-order": ("dmy", "mdy")}
@@ -53,6 +54,8 @@ def set_value(key: str, value: str) -> None:
         value = value.strip().lower()
         if value not in choices:
             raise InvalidInput(f"{key} must be {' or '.join(choices)}.")
+    if key == "currency" and (len(value.strip()) > 8 or not value.strip().isprintable()):
+        raise InvalidInput("currency must be a short code or sign such as EUR, GBP or $.")
     data = load()
     data[key] = value.strip()
     _write(data)

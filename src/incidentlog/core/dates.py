@@ -11,8 +11,8 @@ import re
 import warnings
 from datetime import date, datetime, time, timedelta
 
-from incidentlog import periods
-from incidentlog.errors import InvalidInput
+from incidentlog.core import periods
+from incidentlog.core.errors import InvalidInput
 
 __all__ = [
     "FUTURE_SLACK",
@@ -123,7 +123,7 @@ def _clean_now(now: datetime | None) -> datetime:
 
 def _date_order() -> str | None:
     """`config set date-order dmy|mdy`, or None when not chosen."""
-    from incidentlog import config  # lazily: only slash dates need it
+    from incidentlog.storage import config  # lazily: only slash dates need it
 
     chosen = config.load().get(DATE_ORDER_KEY)
     return chosen.lower() if chosen and chosen.lower() in DATE_ORDERS else None

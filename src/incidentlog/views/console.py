@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import typer
 
-from incidentlog.invocation import runnable
+from incidentlog.core.invocation import runnable
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from incidentlog.errors import InvalidInput
+from incidentlog.core.errors import InvalidInput
 
 FORMATS = ("table", "csv", "json", "html")
 
@@ -93,7 +93,7 @@ def short_date(value: Any, _row: Any = None) -> str:
         day = dt.date.fromisoformat(text[:10])
     except ValueError:
         return text
-    from incidentlog.periods import today
+    from incidentlog.core.periods import today
 
     shown = f"{day.day} {_MONTHS[day.month - 1]}"
     if day.year != today().year:
@@ -130,7 +130,7 @@ def render(
     CSV prints `csv_keys` (default: every key of the first row)."""
     fmt = check_format(fmt)
     if document is not None:  # a report says when the demo's sample records are in it
-        from incidentlog.sample import mark_report
+        from incidentlog.demo.guard import mark_report
 
         document, caption = mark_report(document, caption)
     if fmt == "json":
@@ -204,7 +204,7 @@ def render_table(
 ) -> None:
     from rich.text import Text
 
-    from incidentlog.console import stdout_console
+    from incidentlog.views.console import stdout_console
 
     width = output_width()
     console = stdout_console(width=width)
@@ -254,7 +254,7 @@ def _cells(
 
 def _plain(text: str, markup: bool) -> str:
     if not markup:
-        from incidentlog.console import inert
+        from incidentlog.views.console import inert
 
         # Measured as it will be shown: an escape takes the room of its visible form.
         return inert(text)
@@ -403,7 +403,7 @@ def show_for(col: Column, narrow: bool) -> Callable[[Any, dict[str, Any]], str] 
 def _as_text(shown: Any, markup: bool) -> Any:
     from rich.text import Text
 
-    from incidentlog.console import inert
+    from incidentlog.views.console import inert
 
     # Made inert before Rich measures the cell, so a row with an escape still lines up.
     return shown if markup or not isinstance(shown, str) else Text(inert(shown))

@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from incidentlog import entities, journal, names
-from incidentlog.errors import Conflict, InvalidInput, NotFound
-from incidentlog.sample import guard_real_write
+from incidentlog.core import names
+from incidentlog.core.errors import Conflict, InvalidInput, NotFound
+from incidentlog.core.vocabulary import CHANNELS
+from incidentlog.demo.guard import guard_real_write
+from incidentlog.records import entities, journal
 from incidentlog.storage.connection import Conn, as_date, as_datetime
-from incidentlog.vocabulary import CHANNELS
 
 INCIDENT_SELECT = """
 SELECT i.id, c.name AS customer, c.contact AS contact, r.name AS reason,

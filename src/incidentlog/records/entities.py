@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from incidentlog import names
-from incidentlog.errors import InvalidInput, NearDuplicate, NotFound
+from incidentlog.core import names
+from incidentlog.core.errors import InvalidInput, NearDuplicate, NotFound
 from incidentlog.storage.connection import Conn
 
 NAMED_TABLES = ("store", "agent", "reason")

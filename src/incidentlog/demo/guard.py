@@ -19,9 +19,9 @@ import decimal
 from dataclasses import dataclass
 from typing import Any
 
-from incidentlog import journal
-from incidentlog.errors import Conflict, InvalidInput
-from incidentlog.invocation import command
+from incidentlog.core.errors import Conflict, InvalidInput
+from incidentlog.core.invocation import command
+from incidentlog.records import journal
 from incidentlog.storage.connection import Conn, as_date
 
 SETTING = "demo"
@@ -89,7 +89,7 @@ def guard_real_write(conn: Conn) -> None:
     if not holds_demo(conn) or kept(conn):
         return
     found = held(conn)
-    from incidentlog.console import is_interactive
+    from incidentlog.views.console import is_interactive
 
     if not is_interactive():
         raise SampleHeld(refusal(found))
@@ -99,7 +99,7 @@ def guard_real_write(conn: Conn) -> None:
 def _ask(conn: Conn, found: Held) -> None:
     import typer
 
-    from incidentlog.console import echo
+    from incidentlog.views.console import echo
 
     echo(
         f"This database holds the demo's sample data ({found.describe()}); "

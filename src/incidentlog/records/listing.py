@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from incidentlog import entities, names
-from incidentlog.errors import NotFound
-from incidentlog.recording import INCIDENT_SELECT, incident_public, with_checks
+from incidentlog.core import names
+from incidentlog.core.errors import NotFound
+from incidentlog.records import entities
+from incidentlog.records.recording import INCIDENT_SELECT, incident_public, with_checks
 from incidentlog.storage.connection import Conn, as_date
 
 

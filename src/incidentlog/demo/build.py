@@ -21,8 +21,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from incidentlog import names
-from incidentlog.demo_data import (
+from incidentlog.core import names
+from incidentlog.core.errors import Conflict
+from incidentlog.core.periods import add_months, months_back
+from incidentlog.demo.data import (
     BASE_RATE,
     DESCRIPTIONS,
     FIRST_NAMES,
@@ -40,8 +42,6 @@ from incidentlog.demo_data import (
     TRAINERS,
     WEEKDAY_VOLUME,
 )
-from incidentlog.errors import Conflict
-from incidentlog.periods import add_months, months_back
 from incidentlog.storage.connection import Conn
 
 DEMO_COLUMN = "demo"  # transfer.columns.DEMO_COLUMN, without importing the importer here
@@ -211,7 +211,7 @@ def generate_incidents(
 
     Deterministic for a seed and a today; `n_rows` spreads exactly that many incidents over
     the same months (default: about nine a day)."""
-    from incidentlog.periods import today as current_day
+    from incidentlog.core.periods import today as current_day
 
     s = story(today or current_day())
     rng = random.Random(seed)
@@ -298,7 +298,7 @@ def _incident(
 
 def generate_training(*, seed: int = SEED, today: dt.date | None = None) -> list[dict[str, str]]:
     """The demo's training sessions as CSV-ready dicts (the training `export` columns)."""
-    from incidentlog.periods import today as current_day
+    from incidentlog.core.periods import today as current_day
 
     s = story(today or current_day())
     rng = random.Random(seed + 1)
@@ -383,8 +383,8 @@ def load(
 
     An existing database is refused unless `force`; then the demo is added alongside
     (nothing is ever replaced)."""
-    from incidentlog.invocation import command
-    from incidentlog.periods import today as current_day
+    from incidentlog.core.invocation import command
+    from incidentlog.core.periods import today as current_day
     from incidentlog.transfer.importer import Importer
     from incidentlog.transfer.sources import rows_source
 

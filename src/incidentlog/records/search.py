@@ -14,9 +14,9 @@ import re
 import unicodedata
 from typing import Any
 
-from incidentlog import names
-from incidentlog.errors import InvalidInput
-from incidentlog.recording import incident_public
+from incidentlog.core import names
+from incidentlog.core.errors import InvalidInput
+from incidentlog.records.recording import incident_public
 from incidentlog.storage.connection import Conn
 
 SELECT = """

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
-from incidentlog.errors import InvalidInput
+from incidentlog.core.errors import InvalidInput
 
 __all__ = [
     "EARLIEST",
@@ -442,7 +442,7 @@ def _bound(option: str, text: str, t: date) -> Period:
         return parse_period(text, today=t)
     except InvalidInput:
         pass
-    from incidentlog.dates import AmbiguousDate, parse_day  # dates imports this module
+    from incidentlog.core.dates import AmbiguousDate, parse_day  # dates imports this module
 
     try:
         return _day(parse_day(text, today=t))
@@ -506,7 +506,7 @@ def parse_week(expr: str, *, today: date | None = None) -> Period:
     try:
         period = parse_period(expr, today=t)
     except InvalidInput:
-        from incidentlog.dates import parse_day  # dates imports this module
+        from incidentlog.core.dates import parse_day  # dates imports this module
 
         try:
             day = parse_day(expr, today=t)

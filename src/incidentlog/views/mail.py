@@ -10,7 +10,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
-from incidentlog.errors import InvalidInput
+from incidentlog.core.errors import InvalidInput
 
 
 def check_address(text: str, option: str) -> str:

@@ -152,14 +152,14 @@ def _send_one(conn: Conn, document: dict[str, Any]) -> bool:
             if conn.scalar("SELECT 1 FROM outbox_received WHERE key = :key", {"key": key}):
                 return False  # recorded before a crash kept the file: never twice
             if kind == "incident":
-                from incidentlog.recording import IncidentInput, add_incident
+                from incidentlog.records.recording import IncidentInput, add_incident
 
                 data["at"] = dt.datetime.fromisoformat(data["at"])
                 if data.get("follow_up"):
                     data["follow_up"] = dt.date.fromisoformat(data["follow_up"])
                 add_incident(conn, IncidentInput(**data), **flags)
             else:
-                from incidentlog.training import SessionInput, add_session
+                from incidentlog.records.training import SessionInput, add_session
 
                 data["on"] = dt.date.fromisoformat(data["on"])
                 add_session(conn, SessionInput(**data), **flags)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from incidentlog import journal, names
-from incidentlog.errors import InvalidInput, NotFound
+from incidentlog.core import names
+from incidentlog.core.errors import InvalidInput, NotFound
+from incidentlog.records import journal
 from incidentlog.storage.connection import Conn, as_date
 
 

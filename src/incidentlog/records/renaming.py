@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from incidentlog import entities, journal, names
-from incidentlog.errors import Conflict, InvalidInput
+from incidentlog.core import names
+from incidentlog.core.errors import Conflict, InvalidInput
+from incidentlog.records import entities, journal
 from incidentlog.storage.connection import Conn, as_date
 
 TABLES = ("store", "agent", "reason")

@@ -2,3 +2,6 @@
 
 KINDS = ("roleplay", "new-material", "review")
 CHANNELS = ("phone", "in-person", "email", "chat", "social")
+SEVERITIES = ("low", "medium", "high")
+REMEDIES = ("refund", "voucher", "replacement", "repair", "apology", "other")
+CHECK_OUTCOMES = ("satisfied", "not-satisfied", "no-answer")

@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from incidentlog import entities, journal, names
-from incidentlog.errors import InvalidInput, NotFound
-from incidentlog.sample import guard_real_write
+from incidentlog.core import names
+from incidentlog.core.errors import InvalidInput, NotFound
+from incidentlog.core.vocabulary import KINDS
+from incidentlog.demo.guard import guard_real_write
+from incidentlog.records import entities, journal
 from incidentlog.storage.connection import Conn, as_date
-from incidentlog.vocabulary import KINDS
 
 MAX_MINUTES = 24 * 60
 

@@ -1,0 +1,1 @@
+"""The stdlib-only core: clock, dates, periods, statistics, names, errors."""

@@ -1,0 +1,1 @@
+"""Recording and reading back incidents, training sessions and names."""

@@ -129,7 +129,7 @@ def connect(*, create: bool = False, keep: Keep | None = None) -> Iterator[Conn]
 
 
 def _keep_in_outbox(db: Database, keep: Keep, exc: Exception) -> None:
-    from incidentlog.storage import outbox
+    from incidentlog.records import outbox
     from incidentlog.views.console import note
 
     kind, data, flags = keep()
@@ -143,7 +143,7 @@ def _keep_in_outbox(db: Database, keep: Keep, exc: Exception) -> None:
 
 
 def _send_outbox(db: Database, conn: Conn) -> None:
-    from incidentlog.storage import outbox
+    from incidentlog.records import outbox
     from incidentlog.views.console import note
 
     sent, problems = outbox.send(conn, db.url)

@@ -79,7 +79,7 @@ def outbox(fmt: common.FormatOption = "table") -> None:
 
     Example: incidentlog db outbox
     """
-    from incidentlog.storage.outbox import listing
+    from incidentlog.records.outbox import listing
     from incidentlog.views.render import Column, render
 
     columns = [

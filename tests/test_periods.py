@@ -764,3 +764,23 @@ def test_modules_import_only_the_standard_library() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dates_does_not_import_periods() -> None:
+    """The clock is the bottom; periods reads days with dates, and dates needs no periods."""
+    src = Path(periods.__file__).resolve().parents[1]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
+    }
+    code = (
+        "import sys, incidentlog.core.dates\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('incidentlog.'))\n"
+        "print(loaded)\n"
+        "sys.exit(1 if 'incidentlog.core.periods' in loaded else 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "incidentlog.core.clock" in result.stdout

@@ -1,4 +1,4 @@
-"""WHEN values: parse_when, parse_day and ensure_not_future."""
+"""WHEN values: parse_when, parse_day and ensure_not_future, counted from a clock."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from incidentlog.core.clock import TODAY_ENV, Clock
 from incidentlog.core.dates import ensure_not_future, parse_day, parse_when
 from incidentlog.core.errors import InvalidInput
-from incidentlog.core.periods import TODAY_ENV
 
 NOW = datetime(2026, 5, 20, 15, 45, 10)  # a Wednesday afternoon
 MORNING = datetime(2026, 5, 20, 9, 5, 0)
@@ -210,20 +210,21 @@ def test_now_microseconds_are_dropped() -> None:
     assert parse_when("now", now=NOW.replace(microsecond=123456)) == NOW
 
 
-def test_now_defaults_to_the_clock() -> None:
+def test_now_from_the_real_clock() -> None:
     before = datetime.now().replace(microsecond=0)
-    result = parse_when("now")
+    result = parse_when("now", now=Clock().now())
     assert before <= result <= datetime.now()
     assert result.microsecond == 0
 
 
 def test_environment_fixes_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TODAY_ENV, "2026-05-20")
-    assert parse_when("yesterday 15:30") == DT(2026, 5, 19, 15, 30)
-    assert parse_when("now").date() == TODAY
-    assert parse_when("last friday").date() == date(2026, 5, 15)
-    assert parse_day("yesterday") == date(2026, 5, 19)
-    assert parse_day("in 3 days") == date(2026, 5, 23)
+    clock = Clock.from_environment()
+    assert parse_when("yesterday 15:30", now=clock.now()) == DT(2026, 5, 19, 15, 30)
+    assert parse_when("now", now=clock.now()).date() == TODAY
+    assert parse_when("last friday", now=clock.now()).date() == date(2026, 5, 15)
+    assert parse_day("yesterday", today=clock.today()) == date(2026, 5, 19)
+    assert parse_day("in 3 days", today=clock.today()) == date(2026, 5, 23)
 
 
 def test_dateutil_warnings_are_silenced() -> None:
@@ -381,10 +382,15 @@ def test_not_future_with_parsed_phrases() -> None:
         ensure_not_future(parse_when("tomorrow", now=MORNING), now=MORNING)
 
 
-def test_not_future_defaults_to_the_clock() -> None:
-    ensure_not_future(datetime.now())
+def test_not_future_by_the_real_clock() -> None:
+    ensure_not_future(datetime.now(), now=Clock().now())
     with pytest.raises(InvalidInput):
-        ensure_not_future(datetime.now() + timedelta(hours=1))
+        ensure_not_future(datetime.now() + timedelta(hours=1), now=Clock().now())
+
+
+def test_a_day_counts_from_the_given_moment_or_the_end_of_today() -> None:
+    assert parse_day("3 hours ago", today=TODAY, now=DT(2026, 5, 20, 1, 0)) == date(2026, 5, 19)
+    assert parse_day("3 hours ago", today=TODAY) == TODAY
 
 
 # --------------------------------------------------------------------------- properties

@@ -1,4 +1,5 @@
-"""Period expressions: parse_period, period_from_options, parse_week and month arithmetic."""
+"""Period expressions: parse_period, period_from_options, parse_week, month arithmetic, and
+the clock relative expressions count from."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from incidentlog.core import periods
+from incidentlog.core.clock import TODAY_ENV, Clock
 from incidentlog.core.errors import InvalidInput
 from incidentlog.core.periods import (
     EARLIEST,
-    TODAY_ENV,
     Period,
     add_months,
     months_back,
@@ -169,7 +170,7 @@ def test_relative_forms_from_environment(
     monkeypatch: pytest.MonkeyPatch, expr: str, start: date, end: date
 ) -> None:
     monkeypatch.setenv(TODAY_ENV, "2026-05-20")
-    period = parse_period(expr)
+    period = parse_period(expr, today=Clock.from_environment().today())
     assert (period.start, period.end) == (start, end)
 
 
@@ -202,9 +203,9 @@ def test_relative_forms_at_edges(today: date, expr: str, start: date, end: date)
 
 def test_named_periods_are_whole() -> None:
     this_month = parse_period("this-month", today=TODAY)
-    assert this_month == parse_period("2026-05")
-    assert parse_period("this-week", today=TODAY) == parse_period("2026-W21")
-    assert parse_period("this-quarter", today=TODAY) == parse_period("2026-Q2")
+    assert this_month == parse_period("2026-05", today=TODAY)
+    assert parse_period("this-week", today=TODAY) == parse_period("2026-W21", today=TODAY)
+    assert parse_period("this-quarter", today=TODAY) == parse_period("2026-Q2", today=TODAY)
 
 
 # --------------------------------------------------------------------------- labels
@@ -365,7 +366,7 @@ def test_out_of_range_is_invalid_input(today: date, expr: str) -> None:
 
 
 def test_days_and_contains() -> None:
-    may = parse_period("2026-05")
+    may = parse_period("2026-05", today=TODAY)
     assert may.days() == 31
     assert may.contains(D(2026, 5, 1))
     assert may.contains(D(2026, 5, 31))
@@ -373,9 +374,9 @@ def test_days_and_contains() -> None:
     assert not may.contains(D(2026, 6, 1))
     assert may.contains(datetime(2026, 5, 31, 23, 59, 59))
     assert not may.contains(datetime(2026, 6, 1, 0, 0))
-    assert parse_period("2024").days() == 366
-    assert parse_period("2026-W14").days() == 7
-    assert parse_period("2026-03-01").days() == 1
+    assert parse_period("2024", today=TODAY).days() == 366
+    assert parse_period("2026-W14", today=TODAY).days() == 7
+    assert parse_period("2026-03-01", today=TODAY).days() == 1
 
 
 MONTHS_SPANNED = [
@@ -402,8 +403,8 @@ def test_months_spanned(expr: str, months: float) -> None:
 
 
 def test_months_spanned_is_exact_for_whole_months() -> None:
-    assert parse_period("2026-Q2").months_spanned() == 3.0
-    assert parse_period("2026-05").months_spanned() == 1.0
+    assert parse_period("2026-Q2", today=TODAY).months_spanned() == 3.0
+    assert parse_period("2026-05", today=TODAY).months_spanned() == 1.0
     assert parse_period("last-12-months", today=TODAY).months_spanned() == 12.0
 
 
@@ -419,19 +420,25 @@ def test_months_spanned_is_exact_for_whole_months() -> None:
     ],
 )
 def test_days_elapsed(today: date, elapsed: int) -> None:
-    assert parse_period("2026-05").days_elapsed(today) == elapsed
+    assert parse_period("2026-05", today=TODAY).days_elapsed(today) == elapsed
 
 
 def test_as_json() -> None:
-    assert parse_period("2026-05").as_json() == {"start": "2026-05-01", "end": "2026-05-31"}
-    assert parse_period("2026-W01").as_json() == {"start": "2025-12-29", "end": "2026-01-04"}
+    assert parse_period("2026-05", today=TODAY).as_json() == {
+        "start": "2026-05-01",
+        "end": "2026-05-31",
+    }
+    assert parse_period("2026-W01", today=TODAY).as_json() == {
+        "start": "2025-12-29",
+        "end": "2026-01-04",
+    }
 
 
 def test_period_is_frozen_and_hashable() -> None:
     period = Period(D(2026, 5, 1), D(2026, 5, 31), "May 2026")
     with pytest.raises(AttributeError):
         period.start = D(2026, 1, 1)  # type: ignore[misc]
-    assert {period, parse_period("2026-05")} == {period}
+    assert {period, parse_period("2026-05", today=TODAY)} == {period}
 
 
 # --------------------------------------------------------------------------- month arithmetic
@@ -478,16 +485,17 @@ def test_months_back(d: date, n: int, expected: date) -> None:
 
 
 def test_today_defaults_to_the_real_date() -> None:
-    assert periods.today() == date.today()
+    assert Clock.from_environment().today() == date.today()
+    assert Clock().today() == date.today()
 
 
 def test_today_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TODAY_ENV, "2026-05-20")
-    assert periods.today() == TODAY
+    assert Clock.from_environment().today() == TODAY
     monkeypatch.setenv(TODAY_ENV, " 2026-05-20 ")
-    assert periods.today() == TODAY
+    assert Clock.from_environment().today() == TODAY
     monkeypatch.setenv(TODAY_ENV, "")
-    assert periods.today() == date.today()
+    assert Clock.from_environment().today() == date.today()
 
 
 @pytest.mark.parametrize(
@@ -496,29 +504,30 @@ def test_today_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_invalid_today_in_environment(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv(TODAY_ENV, value)
     with pytest.raises(InvalidInput, match=TODAY_ENV):
-        periods.today()
-    with pytest.raises(InvalidInput, match=TODAY_ENV):
-        periods.now()
-    with pytest.raises(InvalidInput, match=TODAY_ENV):
-        parse_period("this-month")
+        Clock.from_environment()
+    with pytest.raises(InvalidInput, match="--today"):
+        Clock.pinned_to(value, "--today")
 
 
 def test_now(monkeypatch: pytest.MonkeyPatch) -> None:
     before = datetime.now().replace(microsecond=0)
-    current = periods.now()
+    current = Clock.from_environment().now()
     assert current.tzinfo is None
     assert current.microsecond == 0
     assert before <= current <= datetime.now()
     monkeypatch.setenv(TODAY_ENV, "2026-05-20")
-    fixed = periods.now()
+    fixed = Clock.from_environment().now()
     assert fixed.date() == TODAY
     assert fixed.microsecond == 0
+    # a pinned day's "now" is its last second, whatever the hour
+    assert fixed == datetime(2026, 5, 20, 23, 59, 59)
 
 
 def test_explicit_today_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TODAY_ENV, "2020-01-15")
     assert span("this-month", today=TODAY) == (D(2026, 5, 1), D(2026, 5, 31))
-    assert parse_period("this-month").start == D(2020, 1, 1)
+    from_environment = Clock.from_environment().today()
+    assert parse_period("this-month", today=from_environment).start == D(2020, 1, 1)
 
 
 # --------------------------------------------------------------------------- period_from_options
@@ -598,10 +607,11 @@ def test_period_from_options_errors(kwargs: dict[str, str | None], match: str) -
 
 def test_period_from_options_uses_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TODAY_ENV, "2026-05-20")
-    result = period_from_options(None, None, None)
+    today = Clock.from_environment().today()
+    result = period_from_options(None, None, None, today=today)
     assert result is not None
     assert (result.start, result.end) == (D(2026, 5, 1), D(2026, 5, 31))
-    result = period_from_options(None, "2026-05-01", None)
+    result = period_from_options(None, "2026-05-01", None, today=today)
     assert result is not None
     assert result.end == TODAY
 
@@ -652,7 +662,7 @@ def test_parse_week_rejects_non_weeks(expr: str) -> None:
 
 def test_parse_week_uses_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TODAY_ENV, "2026-05-20")
-    assert parse_week("last-week").start == D(2026, 5, 11)
+    assert parse_week("last-week", today=Clock.from_environment().today()).start == D(2026, 5, 11)
 
 
 # --------------------------------------------------------------------------- properties
@@ -744,7 +754,7 @@ def test_modules_import_only_the_standard_library() -> None:
     code = (
         "import sys, incidentlog\n"
         "before = set(sys.modules)\n"
-        "import incidentlog.core.periods, incidentlog.core.dates\n"
+        "import incidentlog.core.periods, incidentlog.core.dates, incidentlog.core.clock\n"
         "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
         "bad = sorted(new - set(sys.stdlib_module_names) - {'incidentlog'})\n"
         "print(bad)\n"
@@ -754,3 +764,23 @@ def test_modules_import_only_the_standard_library() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dates_does_not_import_periods() -> None:
+    """The clock is the bottom; periods reads days with dates, and dates needs no periods."""
+    src = Path(periods.__file__).resolve().parents[1]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
+    }
+    code = (
+        "import sys, incidentlog.core.dates\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('incidentlog.'))\n"
+        "print(loaded)\n"
+        "sys.exit(1 if 'incidentlog.core.periods' in loaded else 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "incidentlog.core.clock" in result.stdout

@@ -1,29 +1,25 @@
-"""What every command shares: the global options, opening the database, output options."""
+"""What every command shares: the shared options, opening the database, output options.
+
+The global options themselves (``--db``, ``--today``) arrive as the `App` of
+`cli/context.py`; the helpers here read it from the running command.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from incidentlog.cli import context
+from incidentlog.cli.params import PeriodType, WhenType
 from incidentlog.storage.database import Unreachable
 
 if TYPE_CHECKING:
     from incidentlog.core.periods import Period
     from incidentlog.storage.connection import Conn
     from incidentlog.storage.database import Database
-
-
-@dataclass
-class State:
-    db: str | None = None
-
-
-STATE = State()
 
 FormatOption = Annotated[
     str,
@@ -40,10 +36,17 @@ PeriodOption = Annotated[
         "--period",
         "-p",
         help="Period: 2026-03, 2026-Q2, 2026-W14, last-month, last-30-days, a..b ...",
+        click_type=PeriodType(),
     ),
 ]
-FromOption = Annotated[str | None, typer.Option("--from", help="First day (instead of --period).")]
-ToOption = Annotated[str | None, typer.Option("--to", help="Last day (instead of --period).")]
+FromOption = Annotated[
+    str | None,
+    typer.Option("--from", help="First day (instead of --period).", click_type=WhenType("bound")),
+]
+ToOption = Annotated[
+    str | None,
+    typer.Option("--to", help="Last day (instead of --period).", click_type=WhenType("bound")),
+]
 # The incident filters `list`, `export` and friends share.
 StoreFilter = Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")]
 AgentFilter = Annotated[str | None, typer.Option("--agent", "-a", help="Only this agent.")]
@@ -55,18 +58,11 @@ OpenFilter = Annotated[bool, typer.Option("--open", help="Only incidents still o
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N rows.")]
 
 
-def set_globals(db: str | None, today: str | None) -> None:
-    STATE.db = db
-    if today is not None:
-        # Exported so every "today" in this process (periods, dates) agrees with --today.
-        os.environ["INCIDENTLOG_TODAY"] = today
-
-
 def locate() -> Database:
     """The chosen database, whether or not it exists yet."""
     from incidentlog.storage.database import Database
 
-    return Database.from_option(STATE.db)
+    return Database.from_option(context.current().db)
 
 
 def database(*, create: bool = False) -> Database:
@@ -82,7 +78,7 @@ def database(*, create: bool = False) -> Database:
     db = locate()
     if create or db.exists():
         return db
-    if named_explicitly(STATE.db):
+    if named_explicitly(context.current().db):
         from incidentlog.core.errors import DomainError
 
         raise DomainError(f"No database at {db.describe()}.")
@@ -161,6 +157,7 @@ def count(n: int, word: str) -> str:
 def period(
     period: str | None, from_: str | None, to: str | None, *, default: str | None = "this-month"
 ) -> Period | None:
+    """The period of ``--period`` or ``--from``/``--to``, counted from the command's today."""
     from incidentlog.core.periods import period_from_options
 
-    return period_from_options(period, from_, to, default=default)
+    return period_from_options(period, from_, to, default=default, today=context.today())

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from incidentlog.cli import common
+from incidentlog.cli import common, context
 from incidentlog.cli.transfer import progress_bar
 from incidentlog.core.errors import InvalidInput
 from incidentlog.views.console import echo
@@ -43,7 +43,7 @@ def demo(
         _choose(remove=remove, keep=keep, force=force)
         return
     with common.connect(create=True) as conn, progress_bar(True) as progress:
-        result = load(conn, force=force, progress=progress)
+        result = load(conn, force=force, progress=progress, today=context.today())
     _tour(result)
 
 

@@ -14,19 +14,23 @@ if TYPE_CHECKING:
 def when(text: str | None) -> dt.datetime | None:
     if text is None:
         return None
+    from incidentlog.cli.context import now
     from incidentlog.core.dates import ensure_not_future, parse_when
 
-    at = parse_when(text)
-    ensure_not_future(at)
+    at = parse_when(text, now=now())
+    ensure_not_future(at, now=now())
     return at
 
 
 def follow_up(text: str | None, at: dt.datetime | None = None) -> dt.date | None:
     if text is None:
         return None
+    from incidentlog.cli.context import clock
     from incidentlog.core.dates import parse_follow_up
 
-    return parse_follow_up(text, since=at.date() if at else None)
+    return parse_follow_up(
+        text, today=clock().today(), now=clock().now(), since=at.date() if at else None
+    )
 
 
 def _known(conn: Conn, table: str) -> list[str]:
@@ -62,7 +66,7 @@ def prompt_missing(conn: Conn, values: dict[str, Any]) -> None:
         label = "What was done" if values["resolved"] else "What was done / next step"
         values["resolution"] = _ask(label, default="")
     if not values["resolved"] and values["follow_up"] is None:
-        from incidentlog.core.periods import today
+        from incidentlog.cli.context import today
 
         suggested = today() + dt.timedelta(days=3)
         answer = typer.prompt("Follow up on", default=suggested.strftime("%A %Y-%m-%d"))

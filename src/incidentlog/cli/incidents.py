@@ -20,6 +20,7 @@ from incidentlog.cli.incident_views import (
     show_card,
     status_line,
 )
+from incidentlog.cli.params import WhenType
 from incidentlog.core.errors import InvalidInput
 from incidentlog.views.console import echo, is_interactive
 
@@ -82,6 +83,7 @@ def add(
         str | None,
         typer.Option(
             "--at",
+            click_type=WhenType("moment"),
             help="When: '2026-05-14 15:30', 'yesterday 15:30', '2 hours ago' (default: now).",
         ),
     ] = None,
@@ -92,7 +94,10 @@ def add(
         str | None, typer.Option("--channel", help="phone, in-person, email, chat or social.")
     ] = None,
     follow_up: Annotated[
-        str | None, typer.Option("--follow-up", help="Follow-up date for an open incident.")
+        str | None,
+        typer.Option(
+            "--follow-up", help="Follow-up date for an open incident.", click_type=WhenType("day")
+        ),
     ] = None,
     new_store: NewStore = False,
     new_agent: NewAgent = False,
@@ -105,8 +110,8 @@ def add(
     """
     from functools import partial
 
+    from incidentlog.cli.context import now
     from incidentlog.core.errors import NearDuplicate
-    from incidentlog.core.periods import now
     from incidentlog.records.recording import IncidentInput, add_incident
     from incidentlog.storage import config
     from incidentlog.storage.connection import retrying
@@ -267,10 +272,13 @@ def edit(
     resolution: Annotated[
         str | None, typer.Option("--resolution", help="New resolution text.")
     ] = None,
-    at: Annotated[str | None, typer.Option("--at", help="New time.")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="New time.", click_type=WhenType("moment"))
+    ] = None,
     channel: Annotated[str | None, typer.Option("--channel", help="New channel.")] = None,
     follow_up: Annotated[
-        str | None, typer.Option("--follow-up", help="New follow-up date.")
+        str | None,
+        typer.Option("--follow-up", help="New follow-up date.", click_type=WhenType("day")),
     ] = None,
     new_store: NewStore = False,
     new_agent: NewAgent = False,
@@ -316,14 +324,17 @@ def resolve(
     incident_id: Annotated[int, typer.Argument(metavar="ID", help="Incident id.")],
     resolution: Annotated[str, typer.Option("--resolution", help="How it was resolved.")],
     at: Annotated[
-        str | None, typer.Option("--at", help="When it was resolved (default: now).")
+        str | None,
+        typer.Option(
+            "--at", help="When it was resolved (default: now).", click_type=WhenType("moment")
+        ),
     ] = None,
 ) -> None:
     """Record the later resolution of an open incident.
 
     Example: incidentlog resolve 42 --resolution "refund sent" --at "yesterday 16:00"
     """
-    from incidentlog.core.periods import now
+    from incidentlog.cli.context import now
     from incidentlog.records.recording import resolve_incident
 
     when = incident_input.when(at) or now().replace(microsecond=0)
@@ -346,7 +357,7 @@ def reopen(
 
     Example: incidentlog reopen 42 --note "refund never arrived"
     """
-    from incidentlog.core.periods import now
+    from incidentlog.cli.context import now
     from incidentlog.records.recording import reopen_incident
 
     with common.connect() as conn:
@@ -393,7 +404,7 @@ def follow_ups(
 
     Example: incidentlog follow-ups --store North
     """
-    from incidentlog.core.periods import today
+    from incidentlog.cli.context import today
     from incidentlog.records.listing import follow_ups as open_incidents
     from incidentlog.views.render import Column, check_format, render, short_date
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import os
 import sys
 from typing import Annotated, Any
 
@@ -21,7 +20,6 @@ except ImportError:  # pragma: no cover
 
 from incidentlog import __version__
 from incidentlog.cli import (
-    common,
     config,
     customers,
     db,
@@ -34,8 +32,10 @@ from incidentlog.cli import (
     training,
     transfer,
 )
+from incidentlog.cli.context import App
 from incidentlog.cli.names import agents, reasons, stores
-from incidentlog.core.errors import IncidentlogError, InvalidInput
+from incidentlog.core.clock import Clock
+from incidentlog.core.errors import IncidentlogError
 from incidentlog.views.console import error, inert
 
 
@@ -205,31 +205,13 @@ def callback(
     ] = False,
 ) -> None:
     """Record dissatisfied-customer incidents and training sessions, and see how they are handled."""
-    if today is not None:
-        _check_today(today)
-    common.set_globals(db, today)
+    # A bad --today is refused here, naming --today, before the command runs.
+    fixed = None if today is None else Clock.pinned_to(today, "--today")
+    ctx.obj = App(db=db, fixed_clock=fixed)
     if ctx.invoked_subcommand is None:
         from incidentlog.cli.welcome import welcome
 
         welcome()
-
-
-def _check_today(value: str) -> None:
-    """Refuse a bad --today now, blaming --today, and leave INCIDENTLOG_TODAY as it was."""
-    from incidentlog.core.periods import TODAY_ENV
-    from incidentlog.core.periods import today as today_fn
-
-    previous = os.environ.get(TODAY_ENV)
-    os.environ[TODAY_ENV] = value  # a NUL, which it could not hold, was refused already
-    try:
-        today_fn()
-    except IncidentlogError as exc:
-        raise InvalidInput(str(exc).replace(TODAY_ENV, "--today")) from None
-    finally:
-        if previous is None:
-            os.environ.pop(TODAY_ENV, None)
-        else:
-            os.environ[TODAY_ENV] = previous
 
 
 app.add_typer(incidents.app)

@@ -37,7 +37,8 @@ def training(
 
     Example: incidentlog report training 7 --after 4
     """
-    from incidentlog.core.periods import Period, today
+    from incidentlog.cli.context import today
+    from incidentlog.core.periods import Period
     from incidentlog.reports.training import training_effect
     from incidentlog.views.render import check_format, render
 

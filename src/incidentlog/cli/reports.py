@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from incidentlog.cli import report_training, reporting
+from incidentlog.cli import context, report_training, reporting
 from incidentlog.cli.common import FormatOption, FromOption, PeriodOption, ToOption
+from incidentlog.cli.params import PeriodType
 
 if TYPE_CHECKING:
     from incidentlog.core.periods import Period
@@ -24,7 +25,10 @@ app = typer.Typer(no_args_is_help=True)
 CompareOption = Annotated[
     str | None,
     typer.Option(
-        "--compare", "-c", help="Compare with another period, e.g. last-month or 3-months-ago."
+        "--compare",
+        "-c",
+        help="Compare with another period, e.g. last-month or 3-months-ago.",
+        click_type=PeriodType(),
     ),
 ]
 
@@ -32,7 +36,7 @@ CompareOption = Annotated[
 def _compare_period(compare: str | None) -> Period | None:
     from incidentlog.core.periods import parse_period
 
-    return parse_period(compare) if compare is not None else None
+    return parse_period(compare, today=context.today()) if compare is not None else None
 
 
 def _significance_note(compare: Period | str) -> str:
@@ -54,7 +58,7 @@ def agents(
 
     Example: incidentlog report agents --agent Jane --compare 3-months-ago
     """
-    from incidentlog.core.periods import today
+    from incidentlog.cli.context import today
     from incidentlog.reports.agents import agent_totals, resolution_by_agent
     from incidentlog.reports.common import partial
     from incidentlog.reports.store import sparkline_months
@@ -185,7 +189,7 @@ def store_report(
 
     Example: incidentlog report store --compare last-month
     """
-    from incidentlog.core.periods import today
+    from incidentlog.cli.context import today
     from incidentlog.reports.common import partial
     from incidentlog.reports.store import incidents_by_store, sparkline_months, store_totals
     from incidentlog.views import display as d
@@ -302,13 +306,14 @@ def store_report(
 
 def _store_chart(chosen: Period, store: str | None, fmt: str) -> None:
     """Incidents per store per month, the twelve months ending with the period's month."""
-    from incidentlog.core.periods import Period, parse_period, today
+    from incidentlog.cli.context import today
+    from incidentlog.core.periods import Period, parse_period
     from incidentlog.reports.store import CHART_MONTHS, incidents_by_month, months_ending
     from incidentlog.views.charts import month_label, store_months_chart
     from incidentlog.views.render import Column, render
 
     months = months_ending(chosen, CHART_MONTHS)
-    first, last = parse_period(months[0]), parse_period(months[-1])
+    first, last = parse_period(months[0], today=today()), parse_period(months[-1], today=today())
     span = f"{month_label(months[0], with_year=True)}–{month_label(months[-1], with_year=True)}"
     with reporting.reading() as conn:
         rows = incidents_by_month(conn, period=chosen, store=store)

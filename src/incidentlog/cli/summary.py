@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from incidentlog.cli import reporting
+from incidentlog.cli.params import PeriodType
 
 if TYPE_CHECKING:
     from incidentlog.core.periods import Period
@@ -19,7 +20,10 @@ def summary(
     week: Annotated[
         str | None,
         typer.Option(
-            "--week", "-w", help="The week: 2026-W19, last-week, a date in it (default: last week)."
+            "--week",
+            "-w",
+            help="The week: 2026-W19, last-week, a date in it (default: last week).",
+            click_type=PeriodType("week"),
         ),
     ] = None,
     to: Annotated[
@@ -49,14 +53,15 @@ def summary(
     """
     import sys
 
-    from incidentlog.core.periods import parse_week, today
+    from incidentlog.cli.context import today
+    from incidentlog.core.periods import parse_week
     from incidentlog.reports.summary import week_before, weekly_summary
     from incidentlog.views import display as d
     from incidentlog.views.console import echo
     from incidentlog.views.render import Column, render, wrap_lines
 
     fmt = _summary_format(fmt, to, sender)
-    chosen = parse_week(week if week is not None else "last-week")
+    chosen = parse_week(week if week is not None else "last-week", today=today())
     with reporting.reading() as conn:
         found = weekly_summary(conn, week=chosen, today=today())
     if fmt == "email":

@@ -8,6 +8,7 @@ import typer
 
 from incidentlog.cli import common
 from incidentlog.cli.common import FormatOption, FromOption, PeriodOption, ToOption
+from incidentlog.cli.params import WhenType
 from incidentlog.views.console import echo, is_interactive, note
 
 app = typer.Typer(no_args_is_help=True)
@@ -30,7 +31,10 @@ def add(
         str, typer.Option("--agents", help='Attendees, comma-separated: "Jane,Bob".')
     ],
     on: Annotated[
-        str | None, typer.Option("--on", help="Day of the session (default: today).")
+        str | None,
+        typer.Option(
+            "--on", help="Day of the session (default: today).", click_type=WhenType("day")
+        ),
     ] = None,
     store: Annotated[
         str | None, typer.Option("--store", "-s", help="Store (default: `config set store`).")
@@ -49,14 +53,14 @@ def add(
 
     Example: incidentlog training add --topic "De-escalation" --kind roleplay --minutes 90 --agents "Jane,Bob"
     """
+    from incidentlog.cli.context import now, today
     from incidentlog.core.dates import parse_day
     from incidentlog.core.errors import InvalidInput, NearDuplicate
-    from incidentlog.core.periods import today
     from incidentlog.records.training import SessionInput, add_session, split_agents
     from incidentlog.storage import config
     from incidentlog.storage.connection import retrying
 
-    day = parse_day(on) if on else today()
+    day = parse_day(on, today=today(), now=now()) if on else today()
     if day > today():
         raise InvalidInput(f"The session day {day} is in the future; record sessions once given.")
     data = SessionInput(

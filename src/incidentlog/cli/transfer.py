@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from incidentlog.cli import common
+from incidentlog.cli import common, context
 from incidentlog.cli.common import FromOption, PeriodOption, ToOption
 from incidentlog.core.errors import InvalidInput
 from incidentlog.views.console import echo, note
@@ -144,6 +144,7 @@ def import_(
                 new_agent=new_agent,
                 progress=bar,
                 allow_duplicates=allow_duplicates,
+                now=context.now(),
             )
     name = "standard input" if str(file) == "-" else str(file)
     what = counted(result)

@@ -1,25 +1,27 @@
 """The WHEN values people type: ``2026-05-14 15:30``, ``yesterday 3pm``, ``2 hours ago``.
 
-Only the standard library is imported at module level (``incidentlog add`` must start
-quickly); python-dateutil is imported lazily for the free-form fallback.
+Relative phrases count from the ``now`` (or ``today``) the caller passes, which the command
+line takes from its clock (`clock.py`). Only the standard library is imported at module
+level (``incidentlog add`` must start quickly); python-dateutil is imported lazily for the
+free-form fallback.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import warnings
 from datetime import date, datetime, time, timedelta
 
-from incidentlog.core import periods
+from incidentlog.core.clock import EARLIEST, END_OF_DAY
 from incidentlog.core.errors import InvalidInput
+from incidentlog.core.months import MONTH_NAMES, add_months
 
 __all__ = [
     "FUTURE_SLACK",
     "AmbiguousDate",
-    "current",
     "ensure_not_future",
     "parse_day",
+    "parse_follow_up",
     "parse_when",
 ]
 
@@ -29,7 +31,7 @@ FUTURE_SLACK = timedelta(minutes=5)
 _EXAMPLES = 'Try 2026-05-14, "2026-05-14 15:30", "yesterday 15:30", "2 hours ago" or "last friday".'
 _MAX_AGO = timedelta(days=36525)  # 100 years
 _MAX_AGO_MONTHS = 1200
-_MIN_YEAR, _MAX_YEAR = 1900, 9999
+_MIN_YEAR, _MAX_YEAR = EARLIEST.year, 9999
 _NOON = time(12, 0)
 
 _WEEKDAYS = {
@@ -81,9 +83,6 @@ _RE_SLASH_DAY = re.compile(
 )
 DATE_ORDER_KEY = "date-order"
 DATE_ORDERS = ("dmy", "mdy")
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
 
 
 class AmbiguousDate(InvalidInput):
@@ -106,18 +105,7 @@ def _error(text: str, detail: str | None = None) -> InvalidInput:
     return InvalidInput(f'Cannot understand date "{shown}"{reason}. {_EXAMPLES}')
 
 
-def current() -> datetime:
-    """Now, as the naive local date-time to the second. With today pinned (``--today``,
-    ``INCIDENTLOG_TODAY``) it is the end of that day, so that a pinned command gives the
-    same answer at any hour (that day's 18:45 is never "in the future")."""
-    if os.environ.get(periods.TODAY_ENV, "").strip():
-        return datetime.combine(periods.today(), time(23, 59, 59))
-    return periods.now()
-
-
-def _clean_now(now: datetime | None) -> datetime:
-    if now is None:
-        return current()
+def _clean_now(now: datetime) -> datetime:
     return now.replace(microsecond=0, tzinfo=None)
 
 
@@ -137,7 +125,7 @@ def _reading(day: int, month: int, year: int) -> date | None:
 
 
 def _long(d: date) -> str:
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 def _slash_dates(raw: str, base: datetime) -> str:
@@ -196,7 +184,7 @@ def _offset(n: int, unit: str, sign: int, base: datetime) -> datetime:
         months = n * factor
         if months > _MAX_AGO_MONTHS:
             raise _Bad("more than 100 years away")
-        day = periods.add_months(base.date(), sign * months)
+        day = add_months(base.date(), sign * months)
         return datetime.combine(day, base.time())
     delta = timedelta(**{kind: n})
     if delta > _MAX_AGO:
@@ -375,31 +363,33 @@ def _parse(text: str, base: datetime) -> datetime:
 # --------------------------------------------------------------------------- public
 
 
-def parse_when(text: str, *, now: datetime | None = None) -> datetime:
-    """A WHEN value as a naive local date-time (to the second).
+def parse_when(text: str, *, now: datetime) -> datetime:
+    """A WHEN value as a naive local date-time (to the second), relative phrases counted
+    from ``now`` (the command's clock).
 
     Day phrases without a time (``yesterday``, ``2026-05-14``, ``last friday``) mean noon
     that day, or now when that is earlier today. ``N units ago`` keeps the time of day.
     Slash dates follow ``config set date-order``; without it one that reads two ways is
     refused. A time with a UTC offset is converted to local time; an unknown zone name is
-    refused. ``now`` defaults to :func:`current`.
+    refused.
     """
     return _parse(text, _clean_now(now))
 
 
-def parse_day(text: str, *, today: date | None = None) -> date:
+def parse_day(text: str, *, today: date, now: datetime | None = None) -> date:
     """A day for ``--on`` / ``--follow-up``: the same phrases as :func:`parse_when`.
 
-    ``tomorrow``, ``next friday`` and ``in 3 days`` name future days.
+    ``tomorrow``, ``next friday`` and ``in 3 days`` name future days. Phrases finer than a
+    day (``3 hours ago``) count from ``now`` when given, else from the end of ``today``.
     """
-    base = current()
-    if today is not None:
+    base = datetime.combine(today, END_OF_DAY) if now is None else _clean_now(now)
+    if base.date() != today:
         base = datetime.combine(today, base.time())
     return _parse(text, base).date()
 
 
-def ensure_not_future(at: datetime, *, now: datetime | None = None) -> None:
-    """Refuse a moment more than five minutes after now."""
+def ensure_not_future(at: datetime, *, now: datetime) -> None:
+    """Refuse a moment more than five minutes after ``now``."""
     current = _clean_now(now)
     if at.replace(tzinfo=None) > current + FUTURE_SLACK:
         raise InvalidInput(
@@ -407,21 +397,22 @@ def ensure_not_future(at: datetime, *, now: datetime | None = None) -> None:
         )
 
 
-def parse_follow_up(text: str, *, today: date | None = None, since: date | None = None) -> date:
+def parse_follow_up(
+    text: str, *, today: date, since: date | None = None, now: datetime | None = None
+) -> date:
     """A follow-up day: a bare weekday looks forward ("thursday" on a Wednesday is tomorrow).
 
-    A day in the past is refused. An incident recorded afterwards (``--at`` an earlier day)
-    may have had a follow-up that is now past: then the day must not be before ``since``,
-    the incident's day."""
+    A day before ``today`` is refused. An incident recorded afterwards (``--at`` an earlier
+    day) may have had a follow-up that is now past: then the day must not be before
+    ``since``, the incident's day."""
     words = text.strip().lower().split()
     if words and words[0] in _WEEKDAYS:
         text = "next " + text.strip()
-    day = parse_day(text, today=today)
-    now = today if today is not None else current().date()
-    earliest = min(since, now) if since is not None else now
+    day = parse_day(text, today=today, now=now)
+    earliest = min(since, today) if since is not None else today
     if day < earliest:
-        if earliest == now:
-            problem = f"is in the past (today is {now.isoformat()})"
+        if earliest == today:
+            problem = f"is in the past (today is {today.isoformat()})"
         else:
             problem = f"is before the incident ({earliest.isoformat()})"
         raise InvalidInput(f"The follow-up date {day.isoformat()} {problem}.")

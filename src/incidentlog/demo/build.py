@@ -211,9 +211,9 @@ def generate_incidents(
 
     Deterministic for a seed and a today; `n_rows` spreads exactly that many incidents over
     the same months (default: about nine a day)."""
-    from incidentlog.core.periods import today as current_day
+    from incidentlog.core.clock import Clock
 
-    s = story(today or current_day())
+    s = story(today or Clock.from_environment().today())
     rng = random.Random(seed)
     days = _days(s)
     natural = round(sum(_volume(d) for d in days) * DAILY_INCIDENTS)
@@ -298,9 +298,9 @@ def _incident(
 
 def generate_training(*, seed: int = SEED, today: dt.date | None = None) -> list[dict[str, str]]:
     """The demo's training sessions as CSV-ready dicts (the training `export` columns)."""
-    from incidentlog.core.periods import today as current_day
+    from incidentlog.core.clock import Clock
 
-    s = story(today or current_day())
+    s = story(today or Clock.from_environment().today())
     rng = random.Random(seed + 1)
     agents = sorted(BASE_RATE)
     sessions: list[dict[str, str]] = []
@@ -383,12 +383,12 @@ def load(
 
     An existing database is refused unless `force`; then the demo is added alongside
     (nothing is ever replaced)."""
+    from incidentlog.core.clock import Clock
     from incidentlog.core.invocation import command
-    from incidentlog.core.periods import today as current_day
     from incidentlog.transfer.importer import Importer
     from incidentlog.transfer.sources import rows_source
 
-    today = today or current_day()
+    today = today or Clock.from_environment().today()
     if not force:
         held = int(conn.scalar("SELECT COUNT(*) FROM incident") or 0)
         sessions = int(conn.scalar("SELECT COUNT(*) FROM training_session") or 0)
@@ -411,7 +411,9 @@ def load(
             lambda: _marked(generate_training(seed=seed, today=today)),
         ),
     ]
-    importer = Importer(conn, sources, new_store=True, new_agent=True, progress=progress)
+    importer = Importer(
+        conn, sources, new_store=True, new_agent=True, progress=progress, now=Clock(today).now()
+    )
     result = importer.run(command="demo", label="demo data")
     s = story(today)
     found = conn.scalar(

@@ -44,13 +44,13 @@ class Importer(Staging, Planner):
         now: dt.datetime | None = None,
         skip_duplicates: bool = False,
     ) -> None:
-        from incidentlog.core.dates import current
+        from incidentlog.core.clock import Clock
 
         self.conn = conn
         self.sources = list(sources)
         self.allow_new = {"store": new_store, "agent": new_agent, "reason": True}
         self.progress = progress
-        self.checker = Checker((now or current()).replace(microsecond=0))
+        self.checker = Checker((now or Clock.from_environment().now()).replace(microsecond=0))
         self.result = ImportResult()
         self.sessions: list[SessionRow] = []
         self.index_prefix = ""
@@ -307,6 +307,7 @@ def import_source(
     new_agent: bool = False,
     progress: Progress | None = None,
     allow_duplicates: bool = False,
+    now: dt.datetime | None = None,
 ) -> ImportResult:
     importer = Importer(
         conn,
@@ -315,6 +316,7 @@ def import_source(
         new_agent=new_agent,
         progress=progress,
         skip_duplicates=not allow_duplicates,
+        now=now,
     )
     return importer.run(dry_run=dry_run)
 

@@ -93,10 +93,10 @@ def short_date(value: Any, _row: Any = None) -> str:
         day = dt.date.fromisoformat(text[:10])
     except ValueError:
         return text
-    from incidentlog.core.periods import today
+    from incidentlog.core.clock import Clock
 
     shown = f"{day.day} {_MONTHS[day.month - 1]}"
-    if day.year != today().year:
+    if day.year != Clock.from_environment().today().year:
         shown += f" {day.year}"
     time = text[11:16]
     return f"{shown} {time}" if time else shown

@@ -342,3 +342,10 @@ def test_fits_80_and_120_columns(
         check_holds(out, rows, width, counts=counts, rates=("satisfaction_rate",), names=("store",))
         if compare is None:
             assert "3 of 6" in out and "135.59" in out and "3.6" in out
+
+
+def test_names_are_shown_inert(cli: Cli) -> None:
+    add(cli, "Ann Lee", "Evil\x1b[31mStore", "2026-05-04 10:00")
+    for args in ((), ("--chart",), ("--format", "html")):
+        out = cli("report", "resolution", *args).stdout
+        assert "\x1b" not in out and "Evil\\x1b[31mStore" in out

@@ -185,13 +185,15 @@ def resolution_chart(
     from rich.text import Text
 
     from incidentlog.views.charts import RATE_WIDTH, bar, percent, percent_range, rate_bar
+    from incidentlog.views.console import inert
 
     parts: list[Any] = [Text(title, style="bold")] if title else []
     if not rows:
         return Group(*parts, Text("No incidents in this period."))
     longest = max((r.get("p90_days_to_resolve") or 0.0 for r in rows), default=0.0)
     for index, row in enumerate(rows):
-        parts.append(Text(("\n" if index else "") + str(row[by]), style="bold"))
+        # A name is user text: shown inert, its escapes visible.
+        parts.append(Text(("\n" if index else "") + inert(str(row[by])), style="bold"))
         rate = row.get("satisfaction_rate")
         low, high = row.get("satisfaction_rate_low"), row.get("satisfaction_rate_high")
         bounds = (float(low), float(high)) if low is not None and high is not None else None

@@ -349,3 +349,17 @@ def test_names_are_shown_inert(cli: Cli) -> None:
     for args in ((), ("--chart",), ("--format", "html")):
         out = cli("report", "resolution", *args).stdout
         assert "\x1b" not in out and "Evil\\x1b[31mStore" in out
+
+
+def test_latest_check_back_wins_whatever_order_it_was_recorded_in(cli: Cli) -> None:
+    # a: recorded satisfied at 12:00, then a back-dated not-satisfied at 11:00: the 12:00 one
+    # is the latest. b: two at the same minute: the one recorded last counts (not satisfied).
+    a = add(cli, "Ann Lee", "North", "2026-05-04 10:00")
+    check(a, "2026-05-05 12:00", "satisfied")
+    check(a, "2026-05-05 11:00", "not-satisfied")
+    b = add(cli, "Ben Fox", "North", "2026-05-04 11:00")
+    check(b, "2026-05-05 12:00", "satisfied")
+    check(b, "2026-05-05 12:00", "not-satisfied")
+    (north,) = cli("report", "resolution", "--format", "json").json()["rows"]
+    assert (north["checked"], north["satisfied"], north["not_satisfied"]) == (2, 1, 1)
+    assert north["satisfaction_rate"] == 0.5

@@ -292,19 +292,26 @@ def figures_by(
         .group_by(e.c.incident_id)
         .subquery()
     )
-    # Each incident's latest check-back (the later one of two at the same time: the one
-    # recorded last) says whether the customer ended up satisfied.
-    ranked = (
-        select(
-            e.c.incident_id,
-            e.c.outcome,
-            func.row_number()
-            .over(partition_by=e.c.incident_id, order_by=(e.c.at.desc(), e.c.id.desc()))
-            .label("rank"),
-        )
-        .where(e.c.kind == "check", e.c.incident_id.in_(of_period))
+    # Each incident's latest check-back (of two at the same time, the one recorded last)
+    # says whether the customer ended up satisfied. Found with two GROUP BYs, not a window
+    # function, so that SQLite can index the result for the join.
+    checks = [e.c.kind == "check", e.c.incident_id.in_(of_period)]
+    last_at = (
+        select(e.c.incident_id, func.max(e.c.at).label("at"))
+        .where(*checks)
+        .group_by(e.c.incident_id)
         .subquery()
     )
+    last_id = (
+        select(e.c.incident_id, func.max(e.c.id).label("id"))
+        .join_from(
+            e, last_at, and_(last_at.c.incident_id == e.c.incident_id, last_at.c.at == e.c.at)
+        )
+        .where(*checks)
+        .group_by(e.c.incident_id)
+        .subquery()
+    )
+    latest = e.alias("latest")
     # Kept when resolved (on the spot: at the incident) or called back by the day it named.
     on_time = and_(
         i.c.follow_up.is_not(None),
@@ -314,7 +321,7 @@ def figures_by(
             func.date(events.c.first_check) <= i.c.follow_up,
         ),
     )
-    outcome = ranked.c.outcome
+    outcome = latest.c.outcome
     grouped = (
         select(
             key.label("id"),
@@ -331,9 +338,9 @@ def figures_by(
             func.coalesce(func.sum(i.c.cost_cents), 0).label("cost"),
         )
         .select_from(
-            i.outerjoin(events, events.c.incident_id == i.c.id).outerjoin(
-                ranked, and_(ranked.c.incident_id == i.c.id, ranked.c.rank == 1)
-            )
+            i.outerjoin(events, events.c.incident_id == i.c.id)
+            .outerjoin(last_id, last_id.c.incident_id == i.c.id)
+            .outerjoin(latest, latest.c.id == last_id.c.id)
         )
         .where(*where)
         .group_by(key)

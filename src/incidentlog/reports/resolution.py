@@ -89,12 +89,15 @@ class Figures:
     # since), sorted: the percentiles are read from it.
     days_to_resolve: tuple[float, ...] = ()
 
-    def __add__(self, other: Figures) -> Figures:
-        counts = {k: getattr(self, k) + getattr(other, k) for k in _COUNTS}
-        return Figures(
-            **counts,
-            remedy_cost_cents=self.remedy_cost_cents + other.remedy_cost_cents,
-            days_to_resolve=tuple(sorted(self.days_to_resolve + other.days_to_resolve)),
+    @classmethod
+    def combined(cls, parts: Iterable[Figures]) -> Figures:
+        """The figures of several groups together: counts add up, the percentiles are
+        taken again over every group's days."""
+        parts = list(parts)
+        return cls(
+            **{k: sum(getattr(p, k) for p in parts) for k in _COUNTS},
+            remedy_cost_cents=sum(p.remedy_cost_cents for p in parts),
+            days_to_resolve=tuple(sorted(d for p in parts for d in p.days_to_resolve)),
         )
 
     @property
@@ -224,13 +227,6 @@ class ResolutionReport:
     totals: ResolutionRow = field(default_factory=lambda: ResolutionRow("", Figures()))
 
 
-def _total(rows: Iterable[Figures]) -> Figures:
-    total = Figures()
-    for figures in rows:
-        total = total + figures
-    return total
-
-
 def resolution_report(
     bind: Bind,
     *,
@@ -264,9 +260,9 @@ def resolution_report(
     rows.sort(key=lambda r: sort_key(r.name))
     totals = ResolutionRow(
         ALL_NAMES[by],
-        _total(r.figures for r in rows),
-        _total(r.compare for r in rows if r.compare) if compare is not None else None,
-        _total(r.compare_to_date for r in rows if r.compare_to_date)
+        Figures.combined(r.figures for r in rows),
+        Figures.combined(r.compare for r in rows if r.compare) if compare is not None else None,
+        Figures.combined(r.compare_to_date for r in rows if r.compare_to_date)
         if to_date is not None
         else None,
     )

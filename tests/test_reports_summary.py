@@ -96,14 +96,15 @@ def test_plain_text_for_cron(cli: Cli, data: dict[str, int]) -> None:
     lines = cli("summary").stdout.splitlines()
     assert lines[0] == "incidentlog weekly summary — week 20, 11–17 May 2026"
     assert lines[1] == "Incidents: 6 (week before: 7, −1). Resolved on the spot: 50%."
-    assert [line.split() for line in lines[2:5]] == [
+    assert lines[2] == "After the incident: no answer at a check-back; no remedy cost."
+    assert [line.split() for line in lines[3:6]] == [
         ["East", "0", "(−2)", "on", "the", "spot", "—"],
         ["North", "3", "(−1)", "on", "the", "spot", "67%"],
         ["South", "3", "(+2)", "on", "the", "spot", "33%"],
     ]
-    assert lines[5] == "Top reasons: billing 3, late delivery 2, damaged item 1."
-    assert lines[6] == f"Overdue follow-ups: 3 (oldest #{data['Gus Old']}, 23 days, North)."
-    assert lines[7] == (
+    assert lines[6] == "Top reasons: billing 3, late delivery 2, damaged item 1."
+    assert lines[7] == f"Overdue follow-ups: 3 (oldest #{data['Gus Old']}, 23 days, North)."
+    assert lines[8] == (
         "Customers back again this week: Zofia Demir (3rd incident, 3 stores), "
         "Ann Lee (2nd incident, 1 store)."
     )
@@ -155,3 +156,65 @@ def test_a_week_not_over_is_still_compared_with_the_whole_week_before(cli: Cli) 
     assert [
         (r["store"], r["incidents"], r["compare_incidents"], r["change"]) for r in doc["rows"]
     ] == [("North", 1, 3, -2)]
+
+
+def _check_back(incident_id: int, at: str, outcome: str) -> None:
+    """A check-back as `incidentlog check` records it."""
+    import datetime as dt
+
+    from tests.factories import database
+
+    with database().connect() as conn, conn.transaction():
+        conn.run(
+            "INSERT INTO incident_event (incident_id, kind, at, outcome, note, actor, created_at) "
+            "VALUES (:id, 'check', :at, :outcome, '', 'tester@till', :at)",
+            {"id": incident_id, "at": dt.datetime.fromisoformat(at), "outcome": outcome},
+        )
+
+
+def _cost(incident_id: int, cents: int) -> None:
+    from tests.factories import database
+
+    with database().connect() as conn, conn.transaction():
+        conn.run(
+            "UPDATE incident SET remedy = 'voucher', cost_cents = :cents WHERE id = :id",
+            {"id": incident_id, "cents": cents},
+        )
+
+
+def test_satisfaction_and_remedy_cost_of_the_week(cli: Cli, data: dict[str, int]) -> None:
+    # The week's incidents: Eve Poe satisfied, then not satisfied (latest counts: not);
+    # Ben Fox satisfied; Cara Ng satisfied (on 19 May, after the week: still counts with
+    # its incident); Dan Roe no answer (not in the rate). 2 satisfied of 3 who answered.
+    _check_back(data["Eve Poe"], "2026-05-16 12:00", "satisfied")
+    _check_back(data["Eve Poe"], "2026-05-17 10:00", "not-satisfied")
+    _check_back(data["Ben Fox"], "2026-05-13 10:00", "satisfied")
+    _check_back(data["Cara Ng"], "2026-05-19 10:00", "satisfied")
+    _check_back(data["Dan Roe"], "2026-05-15 10:00", "no-answer")
+    # Remedies: 12.50 + 7.25 in the week; the week before's 100.00 does not count.
+    _cost(data["Ben Fox"], 1250)
+    _cost(data["Dan Roe"], 725)
+    _cost(data["Hal Ode"], 10000)
+    # A check-back on an incident of the week before is not the week's.
+    _check_back(data["Ida Ray"], "2026-05-12 10:00", "not-satisfied")
+    totals = cli("summary", "--format", "json").json()["totals"]
+    assert (totals["satisfied"], totals["not_satisfied"]) == (2, 1)
+    assert totals["satisfaction_rate"] == pytest.approx(2 / 3)
+    assert totals["remedy_cost"] == 19.75
+    # The same figures as `report resolution` over the week.
+    week = cli("report", "resolution", "--from", WEEK[0], "--to", WEEK[1], "--format", "json")
+    assert week.json()["totals"]["satisfaction_rate"] == totals["satisfaction_rate"]
+    assert week.json()["totals"]["remedy_cost"] == totals["remedy_cost"]
+    line = (
+        "After the incident: 67% satisfied (of 3 who answered a check-back); remedies cost 19.75."
+    )
+    lines = cli("summary").stdout.splitlines()
+    assert lines[2] == line
+    cli("config", "set", "currency", "EUR")
+    html = cli("summary", "--format", "html").stdout
+    assert "remedies cost EUR 19.75" in html and "67% satisfied" in html
+    mail = cli("summary", "--to", "boss@example.com").stdout
+    assert "remedies cost EUR 19.75" in mail.replace("=\n", "")
+    # CSV keeps the store rows' columns only.
+    header = cli("summary", "--format", "csv").stdout.splitlines()[0]
+    assert "satisfaction_rate" not in header and "remedy_cost" not in header

@@ -217,7 +217,9 @@ def callback(
 app.add_typer(incidents.app)
 app.add_typer(training.app, name="training", help="Record and list training sessions.")
 app.add_typer(
-    reports.app, name="report", help="Reports: agents, store, reasons, training, training-time."
+    reports.app,
+    name="report",
+    help="Reports: agents, store, reasons, training, training-time, resolution.",
 )
 app.add_typer(repeat_customers.app)
 app.add_typer(summary.app)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from incidentlog.cli import common
+from incidentlog.cli import common, context
+from incidentlog.cli.params import PeriodType
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -17,6 +18,22 @@ if TYPE_CHECKING:
 
 
 StoreOption = Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")]
+CompareOption = Annotated[
+    str | None,
+    typer.Option(
+        "--compare",
+        "-c",
+        help="Compare with another period, e.g. last-month or 3-months-ago.",
+        click_type=PeriodType(),
+    ),
+]
+
+
+def compare_period(compare: str | None) -> Period | None:
+    """The `--compare` period, read with the run's clock (None without `--compare`)."""
+    from incidentlog.core.periods import parse_period
+
+    return parse_period(compare, today=context.today()) if compare is not None else None
 
 
 def chart_option(what: str) -> Any:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from incidentlog.cli import context, report_training, reporting
+from incidentlog.cli import context, report_resolution, report_training, reporting
 from incidentlog.cli.common import FormatOption, FromOption, PeriodOption, ToOption
 from incidentlog.cli.params import PeriodType
 
@@ -390,3 +390,4 @@ def reasons(
 # Registered here, after `reasons`, so that `report --help` lists them in this order.
 app.command("training")(report_training.training)
 app.command("training-time")(report_training.training_time)
+app.command("resolution")(report_resolution.resolution)

@@ -55,7 +55,7 @@ def summary(
 
     from incidentlog.cli.context import today
     from incidentlog.core.periods import parse_week
-    from incidentlog.reports.summary import week_before, weekly_summary
+    from incidentlog.reports.summary import AFTERCARE_KEYS, week_before, weekly_summary
     from incidentlog.views import display as d
     from incidentlog.views.console import echo
     from incidentlog.views.render import Column, render, wrap_lines
@@ -69,7 +69,7 @@ def summary(
 
         plain = "\n".join(
             part
-            for line in d.summary_lines(found, chosen)
+            for line in summary_lines(found, chosen)
             for part in wrap_lines(line, MAIL_WIDTH, " " * (len(line) - len(line.lstrip()) + 2))
         )
         mail = message(
@@ -85,7 +85,7 @@ def summary(
         from incidentlog.views.render import output_width
 
         width = output_width()
-        lines = d.summary_lines(found, chosen)
+        lines = summary_lines(found, chosen)
         for n, line in enumerate(lines):
             indent = " " * (len(line) - len(line.lstrip()) + 2)
             for part in wrap_lines(line, width, indent):
@@ -108,7 +108,7 @@ def summary(
         fmt,
         document=reporting.document("summary", chosen, week_before(chosen), rows, **found),
         # The totals line has a store row's shape: the same columns, with rows or without.
-        csv_keys=list(found["totals"]),
+        csv_keys=[k for k in found["totals"] if k not in AFTERCARE_KEYS],
     )
 
 
@@ -135,6 +135,36 @@ def _summary_format(fmt: str, to: list[str] | None, sender: str | None) -> str:
     if sender is not None:
         check_address(sender, "--from")
     return fmt
+
+
+def aftercare_line(totals: dict[str, Any]) -> str:
+    """ "After the incident: 67% satisfied (of 3 who answered a check-back); remedies
+    cost EUR 35.50." """
+    from incidentlog.core.money import format_cost
+    from incidentlog.storage import config
+    from incidentlog.views import display as d
+
+    answered = totals["satisfied"] + totals["not_satisfied"]
+    satisfied = (
+        f"{d.pct(totals['satisfaction_rate'])} satisfied (of {answered:,} who answered a "
+        "check-back)"
+        if answered
+        else "no answer at a check-back"
+    )
+    cents = round(totals["remedy_cost"] * 100)
+    cost = (
+        f"remedies cost {format_cost(cents, config.get('currency'))}" if cents else "no remedy cost"
+    )
+    return f"After the incident: {satisfied}; {cost}."
+
+
+def summary_lines(found: dict[str, Any], week: Period) -> list[str]:
+    """The plain summary's lines, the after-the-incident line under the week's incidents."""
+    from incidentlog.views import display as d
+
+    lines = d.summary_lines(found, week)
+    intro = lines.index(d.summary_intro(found))
+    return [*lines[: intro + 1], aftercare_line(found["totals"]), *lines[intro + 1 :]]
 
 
 def summary_columns() -> list[Any]:
@@ -166,7 +196,7 @@ def _summary_html(found: dict[str, Any], week: Period) -> str:
     return html.document(
         d.summary_heading(week),
         [table],
-        lines=[d.summary_intro(found)],
+        lines=[d.summary_intro(found), aftercare_line(found["totals"])],
         alerts=[d.alert_text(a) for a in found["alerts"]],
         after=d.summary_after(found),
     )

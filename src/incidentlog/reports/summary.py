@@ -31,6 +31,7 @@ from incidentlog.reports.common import (
     sum_keys,
     trend,
 )
+from incidentlog.reports.resolution import resolution_report
 
 TOP_REASONS = 3
 OVERDUE_LISTED = 10
@@ -54,12 +55,14 @@ def weekly_summary(bind: Bind, *, week: Period, today: dt.date) -> dict[str, Any
         back_again = _repeat_customers(conn, week)
         weeks = store_weeks(conn, week)
         escalating = escalating_customers(conn, week)
+        after = aftercare(conn, week)
     for row in rows:
         # Oldest first, the week itself last: the HTML summary's bars per store.
         row["weekly"] = weeks.get(row["store"], [0] * (SPIKE_WEEKS + 1))
     totals = summary_row(
         "All stores", sum_keys(rows, ["incidents", "resolved_on_spot", "compare_incidents"])
     )
+    totals.update(after)
     return {
         "rows": rows,
         "totals": totals,
@@ -69,6 +72,22 @@ def weekly_summary(bind: Bind, *, week: Period, today: dt.date) -> dict[str, Any
         "overdue_as_of": as_of.isoformat(),
         "repeat_customers": back_again,
         "alerts": store_spikes(weeks) + escalating,
+    }
+
+
+# The totals' figures of what happened after the week's incidents (not in the store rows).
+AFTERCARE_KEYS = ("satisfied", "not_satisfied", "satisfaction_rate", "remedy_cost")
+
+
+def aftercare(bind: Bind, week: Period) -> dict[str, Any]:
+    """The check-backs' satisfaction and the remedies' cost of the week's incidents, counted
+    as `report resolution` counts them."""
+    figures = resolution_report(bind, period=week).totals.figures
+    return {
+        "satisfied": figures.satisfied,
+        "not_satisfied": figures.not_satisfied,
+        "satisfaction_rate": figures.satisfaction_rate,
+        "remedy_cost": figures.remedy_cost,
     }
 
 

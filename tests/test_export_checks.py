@@ -96,7 +96,10 @@ def test_json_round_trip_keeps_check_backs_and_undo_takes_them_out(
     path = tmp_path / "all.json"
     cli("export", "--format", "json", "--output", str(path))
     target = str(tmp_path / "copy.db")
-    cli("--db", target, "import", str(path), "--new-store", "--new-agent")
+    checked = cli("import", str(path), "--allow-duplicates", "--dry-run")
+    assert "2 incidents with 3 check-backs, all valid" in checked.stdout
+    out = cli("--db", target, "import", str(path), "--new-store", "--new-agent").stdout
+    assert "Imported 2 incidents with 3 check-backs from" in out
     again = cli("--db", target, "export", "--format", "json").stdout
     assert json.loads(again) == json.loads(path.read_text())
     # Into a database that already holds incidents: the check-backs follow their incidents.

@@ -107,6 +107,7 @@ class Checker:
         self._customers = _Cache()
         self._channels = _Cache()
         self._words = _Cache()
+        self._costs = _Cache()
 
     def here(self) -> str:
         return self.source.where(self.number) if self.source else f"row {self.number}"
@@ -168,20 +169,23 @@ class Checker:
             raise BadValue(column, f'"{raw.strip()[:40]}" is not one of {", ".join(vocabulary)}.')
         return self._words.remember((column, value), word)  # type: ignore[no-any-return]
 
-
-def _cost(value: Any) -> int | None:
-    """A remedy's cost in cents, read exactly (a JSON number through its shortest text)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise BadValue("cost", "must be an amount such as 12.50, not true or false.")
-    raw = _text(value)
-    if not raw.strip():
-        return None
-    try:
-        return parse_cost(raw, "the cost")
-    except InvalidInput as exc:
-        raise BadValue("cost", str(exc)) from None
+    def cost(self, value: Any) -> int | None:
+        """A remedy's cost in cents, read exactly (a JSON number through its shortest text);
+        a file repeats the same few amounts, so each is parsed once."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise BadValue("cost", "must be an amount such as 12.50, not true or false.")
+        found = self._costs.get(value)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        raw = _text(value)
+        if not raw.strip():
+            return None
+        try:
+            return self._costs.remember(value, parse_cost(raw, "the cost"))  # type: ignore[no-any-return]
+        except InvalidInput as exc:
+            raise BadValue("cost", str(exc)) from None
 
 
 def _free_text(column: str, value: Any) -> str:
@@ -332,7 +336,7 @@ class IncidentReader:
             later_text,
             check.word("severity", severity, SEVERITIES),
             check.word("remedy", remedy, REMEDIES),
-            _cost(cost),
+            check.cost(cost),
             wanted_id,
             _boolean(DEMO_COLUMN, demo) if demo not in (None, "") else False,
         )

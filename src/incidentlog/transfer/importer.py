@@ -167,9 +167,7 @@ class Importer(Staging, Planner):
         The incident's time must match too, so a numbering that went otherwise cannot pin a
         check-back on the wrong incident: it stops the import instead."""
         conn = self.conn
-        expected = int(
-            conn.scalar("SELECT COUNT(*) FROM import_check c JOIN import_stage s ON s.seq = c.seq")
-        )
+        expected = self.result.checks
         if not expected:
             return []
         ceiling = self._ceiling("incident_event")
@@ -364,7 +362,8 @@ def counted(result: ImportResult) -> str:
     """ "1,204 incidents", "3 training sessions" or both."""
     parts = []
     if result.incidents or not result.sessions:
-        parts.append(_plural(result.incidents, "incident"))
+        checks = f" with {_plural(result.checks, 'check-back')}" if result.checks else ""
+        parts.append(_plural(result.incidents, "incident") + checks)
     if result.sessions:
         parts.append(_plural(result.sessions, "training session"))
     return ", ".join(parts)

@@ -191,10 +191,17 @@ def test_a_csv_checks_column_is_ignored(cli: Cli, tmp_path: Path, sql: Sql) -> N
 
 
 def test_redact_takes_names_and_contacts_out_of_check_notes(cli: Cli) -> None:
-    incident = cli.add("Ann Lee", contact="ann@example.com", resolved=False)
-    add_check(
-        incident, "2026-05-20 09:00:00", "satisfied", "Ann Lee said thanks, call 0161 496 0000"
-    )
+    incident = cli.add("Ann Lee", contact="ann@example.com", resolved=False, at="2026-05-18")
+    cli("resolve", str(incident), "--resolution", "Sent ANN LEE a voucher", "--at", "2026-05-19")
+    note = "Ann Lee said thanks, call 0161 496 0000"
+    add_check(incident, "2026-05-20 09:00:00", "satisfied", note)
+    add_check(incident, "2026-05-20 10:00:00", "no-answer", "mail ann@example.com, ask for Lee")
     [row] = cli("export", "--format", "json", "--redact").json()
-    assert row["checks"][0]["note"] == "Customer 1 said thanks, call [phone]"
-    assert row["checks"][0]["outcome"] == "satisfied"
+    assert row["later_resolution"] == "Sent Customer 1 a voucher"
+    assert [c["note"] for c in row["checks"]] == [
+        "Customer 1 said thanks, call [phone]",
+        "mail [email], ask for Customer 1",
+    ]
+    assert [c["outcome"] for c in row["checks"]] == ["satisfied", "no-answer"]
+    [plain] = cli("export", "--format", "json").json()
+    assert plain["checks"][0]["note"] == note

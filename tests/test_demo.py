@@ -170,6 +170,9 @@ def test_generator_makes_any_number_of_rows() -> None:
         "contact",
         "channel",
         "follow_up",
+        "severity",
+        "remedy",
+        "cost",
         "resolved_at",
     ]
     assert all(isinstance(v, str) for r in rows for v in r.values())
@@ -189,3 +192,132 @@ def test_demo_agent_and_store_names_are_not_look_alikes() -> None:
     for name in stores:
         others = {names.key(s): s for s in stores if s != name}
         assert names.lookalikes(names.key(name), others) == [], name
+
+
+# The demo's incidents before it recorded severity, remedy, cost and check-backs (the fields
+# the guides and the other tests quote), for today = 2026-05-20: drawing the new fields must
+# not move a single one of them.
+FIELDS_BEFORE_AFTERCARE = (
+    "customer reason resolved store agent at description resolution contact channel "
+    "follow_up resolved_at"
+).split()
+DIGEST_BEFORE_AFTERCARE = "190a77118aebc0e149ffad4efb111776d67a79cb70b30abd3e98175d95b029d5"
+
+
+def test_aftercare_leaves_every_earlier_field_as_it_was() -> None:
+    import hashlib
+    import json
+
+    digest = hashlib.sha256()
+    rows = list(demo.generate_incidents(today=dt.date(2026, 5, 20), checks=True))
+    for row in rows:
+        fields = [row[k] for k in FIELDS_BEFORE_AFTERCARE]
+        digest.update(json.dumps(fields, ensure_ascii=False).encode())
+    assert digest.hexdigest() == DIGEST_BEFORE_AFTERCARE
+    # With or without the check-backs, the same rows and the same aftercare.
+    plain = list(demo.generate_incidents(today=dt.date(2026, 5, 20)))
+    assert plain == [{k: v for k, v in r.items() if k != "checks"} for r in rows]
+    assert sum(len(r["checks"]) for r in rows) > 1000
+
+
+def _by_store(sql: Sql, query: str) -> dict[str, dict[str, Any]]:
+    return {str(r["store"]): r for r in sql.rows(query)}
+
+
+@pytest.mark.backends
+def test_the_after_the_incident_story_is_there_for_a_manager_to_find(loaded: str, sql: Sql) -> None:
+    # Harbour Mall gives far more away: its remedy cost per incident is at least twice any
+    # other store's, and vouchers are most of it ...
+    spend = _by_store(
+        sql,
+        "SELECT s.name AS store, COUNT(*) AS incidents, SUM(COALESCE(i.cost_cents, 0)) AS cost, "
+        "SUM(CASE WHEN i.remedy = 'voucher' THEN 1 ELSE 0 END) AS vouchers "
+        "FROM incident i JOIN store s ON s.id = i.store_id GROUP BY s.name",
+    )
+    per_incident = {k: int(r["cost"]) / int(r["incidents"]) for k, r in spend.items()}
+    voucher_share = {k: int(r["vouchers"]) / int(r["incidents"]) for k, r in spend.items()}
+    generous = per_incident.pop("Harbour Mall")
+    assert len(per_incident) == 3 and all(generous >= 2 * other for other in per_incident.values())
+    assert all(
+        voucher_share["Harbour Mall"] >= 2 * v
+        for k, v in voucher_share.items()
+        if k != "Harbour Mall"
+    )
+    # ... yet its customers, asked afterwards, are no more satisfied (each incident counted
+    # by its latest check-back).
+    latest = sql.rows(
+        "SELECT s.name AS store, e.outcome, COUNT(*) AS n FROM incident_event e "
+        "JOIN incident i ON i.id = e.incident_id JOIN store s ON s.id = i.store_id "
+        "WHERE e.kind = 'check' AND e.at = (SELECT MAX(l.at) FROM incident_event l "
+        "WHERE l.incident_id = e.incident_id AND l.kind = 'check') "
+        "GROUP BY s.name, e.outcome"
+    )
+    outcomes: dict[str, dict[str, int]] = {}
+    for row in latest:
+        outcomes.setdefault(str(row["store"]), {})[str(row["outcome"])] = int(row["n"])
+
+    def satisfaction(stores: list[str]) -> float:
+        yes = sum(outcomes[s].get("satisfied", 0) for s in stores)
+        no = sum(outcomes[s].get("not-satisfied", 0) for s in stores)
+        return yes / (yes + no)
+
+    others = [s for s in outcomes if s != "Harbour Mall"]
+    assert satisfaction(["Harbour Mall"]) < satisfaction(others)
+    # High-severity incidents take longer to resolve than low ones.
+    days: dict[str, list[float]] = {"low": [], "high": []}
+    for row in sql.rows(
+        "SELECT severity, at, resolved_at FROM incident WHERE resolved_at IS NOT NULL "
+        "AND severity IN ('low', 'high')"
+    ):
+        at, resolved = (dt.datetime.fromisoformat(str(row[k])[:19]) for k in ("at", "resolved_at"))
+        days[str(row["severity"])].append((resolved - at).total_seconds() / 86400)
+    median = {k: sorted(v)[len(v) // 2] for k, v in days.items()}
+    assert len(days["high"]) > 100 and median["high"] > 2 * median["low"]
+    # Station Road rarely calls back: most of its follow-ups are never checked back, while
+    # the other stores check most of theirs.
+    checked = _by_store(
+        sql,
+        "SELECT s.name AS store, COUNT(*) AS due, SUM(CASE WHEN EXISTS (SELECT 1 FROM "
+        "incident_event e WHERE e.incident_id = i.id AND e.kind = 'check') THEN 1 ELSE 0 END) "
+        "AS checked FROM incident i JOIN store s ON s.id = i.store_id "
+        "WHERE i.follow_up IS NOT NULL GROUP BY s.name",
+    )
+    rate = {k: int(r["checked"]) / int(r["due"]) for k, r in checked.items()}
+    assert rate.pop("Station Road") < 0.4 and all(r > 0.7 for r in rate.values())
+
+
+@pytest.mark.backends
+def test_every_check_back_is_after_its_incident_and_not_in_the_future(
+    loaded: str, sql: Sql
+) -> None:
+    counts = sql.rows(
+        "SELECT COUNT(*) AS n, "
+        "SUM(CASE WHEN e.at < i.at THEN 1 ELSE 0 END) AS before_incident, "
+        "SUM(CASE WHEN e.at < i.resolved_at THEN 1 ELSE 0 END) AS before_resolved, "
+        "SUM(CASE WHEN e.at >= '2026-05-20' THEN 1 ELSE 0 END) AS future, "
+        "SUM(CASE WHEN NOT i.demo THEN 1 ELSE 0 END) AS unmarked "
+        "FROM incident_event e JOIN incident i ON i.id = e.incident_id WHERE e.kind = 'check'"
+    )[0]
+    assert int(counts["n"]) > 1000
+    assert [
+        int(counts[k]) for k in ("before_incident", "before_resolved", "future", "unmarked")
+    ] == [0, 0, 0, 0]
+    kinds = {
+        (r["outcome"], bool(r["noted"]))
+        for r in sql.rows(
+            "SELECT DISTINCT outcome, CASE WHEN note = '' THEN 0 ELSE 1 END AS noted "
+            "FROM incident_event WHERE kind = 'check'"
+        )
+    }
+    assert {o for o, _n in kinds} == {"satisfied", "not-satisfied", "no-answer"}
+    assert any(noted for _o, noted in kinds)
+    # Severity on every incident; a remedy and a cost on settled ones only.
+    assert sql.scalar("SELECT COUNT(*) FROM incident WHERE severity IS NULL") == 0
+    assert (
+        sql.scalar(
+            "SELECT COUNT(*) FROM incident WHERE NOT resolved_on_spot AND resolved_at IS NULL "
+            "AND (remedy IS NOT NULL OR cost_cents IS NOT NULL)"
+        )
+        == 0
+    )
+    assert sql.scalar("SELECT COUNT(*) FROM incident WHERE remedy = 'refund'") > 500

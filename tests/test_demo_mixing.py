@@ -261,3 +261,44 @@ def test_on_a_terminal_the_first_real_add_asks(answer: str, demo_loaded: int, sq
         assert code == 0, shown
         assert real == 1
         assert demo_rows == (demo_loaded if answer == "k" else 0)
+
+
+def test_remove_takes_the_demos_check_backs_out_and_undo_brings_them_back(
+    demo_loaded: int, cli: Cli, sql: Sql
+) -> None:
+    from incidentlog.storage.database import Database, resolve_location
+
+    def checks() -> list[tuple[str, ...]]:
+        rows = sql.rows(
+            "SELECT id, incident_id, at, outcome, note, actor FROM incident_event "
+            "WHERE kind = 'check' ORDER BY id"
+        )
+        return [tuple(str(v) for v in row.values()) for row in rows]
+
+    sample = checks()
+    assert len(sample) > 1000
+    cli("demo", "--keep")
+    real = cli.add("Real Customer", store="North Street", agent="Jane", resolved=False)
+    db = Database(resolve_location(None))
+    try:
+        with db.connect() as conn, conn.transaction():
+            conn.run(
+                "INSERT INTO incident_event (incident_id, kind, at, outcome, note, actor, "
+                "created_at) VALUES (:i, 'check', :at, 'satisfied', 'real one', 'till', :at)",
+                {"i": real, "at": "2026-05-20 09:00:00"},
+            )
+    finally:
+        db.dispose()
+    with_real = checks()
+    cli("demo", "--remove")
+    # Only the real incident's check-back is left: none hangs on a removed incident.
+    assert [c[4] for c in checks()] == ["real one"]
+    assert (
+        sql.scalar(
+            "SELECT COUNT(*) FROM incident_event e WHERE NOT EXISTS "
+            "(SELECT 1 FROM incident i WHERE i.id = e.incident_id)"
+        )
+        == 0
+    )
+    assert cli("undo").stdout.startswith("Undid: remove the demo data")
+    assert checks() == with_real and with_real[: len(sample)] == sample

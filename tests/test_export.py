@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from incidentlog.core.money import MAX_CENTS
+from incidentlog.core.vocabulary import REMEDIES, SEVERITIES
 from incidentlog.records.recording import IncidentInput, add_incident, resolve_incident
 from incidentlog.storage.database import Database
 from tests.helpers import Cli
@@ -41,7 +43,9 @@ def test_csv_has_the_spec_columns_in_recording_order(cli: Cli) -> None:
     )
     cli("resolve", str(first), "--resolution", "Refund sent", "--at", "2026-05-03 12:00")
     out = cli("export").stdout
-    assert out.splitlines()[0] == SPEC_COLUMNS + ",id,follow_up,resolved_at,later_resolution"
+    assert out.splitlines()[0] == (
+        SPEC_COLUMNS + ",id,follow_up,severity,remedy,cost,resolved_at,later_resolution"
+    )
     rows = read_csv(out)
     assert [r["customer"] for r in rows] == ["Ann Lee", "Bob"]  # by id, not by time
     assert rows[0] == {
@@ -57,6 +61,9 @@ def test_csv_has_the_spec_columns_in_recording_order(cli: Cli) -> None:
         "channel": "",
         "id": "1",
         "follow_up": "",
+        "severity": "",
+        "remedy": "",
+        "cost": "",
         "resolved_at": "",
         "later_resolution": "",
     }
@@ -75,10 +82,10 @@ def test_json_is_the_list_objects_with_seconds_kept(cli: Cli) -> None:
     assert [r["id"] for r in exported] == [1, 2]
     assert exported[0]["at"] == "2026-05-02T10:00:30" and listed[0]["at"] == "2026-05-02T10:00"
     for mine, theirs in zip(exported, listed, strict=True):
-        # `list` also gives the check-backs (SPEC), which an export leaves out
-        assert {k: v for k, v in mine.items() if k != "at"} == {
-            k: theirs[k] for k in mine if k != "at"
-        }
+        assert {"severity", "remedy", "cost", "checks"} <= set(mine)
+        shared = [k for k in mine if k in theirs and k != "at"]
+        assert len(shared) >= 14
+        assert {k: mine[k] for k in shared} == {k: theirs[k] for k in shared}
 
 
 def test_filters_period_and_output_file(cli: Cli, tmp_path: Path) -> None:
@@ -218,6 +225,10 @@ def incidents(draw: st.DrawFn) -> dict[str, Any]:
         ),
         "later": later,
         "later_text": draw(TEXT.filter(lambda t: t.strip() != "")),
+        "severity": draw(st.sampled_from([None, *SEVERITIES])),
+        "remedy": draw(st.sampled_from([None, *REMEDIES])),
+        # Up to the largest amount accepted, and the cents a float cannot hold exactly.
+        "cost_cents": draw(st.none() | st.integers(0, MAX_CENTS) | st.sampled_from([1, 10, 29])),
     }
 
 
@@ -227,8 +238,34 @@ def build(url: str, items: list[dict[str, Any]]) -> None:
         with db.connect() as conn:
             for item in items:
                 new = add_incident(conn, item["data"], new_store=True, new_agent=True)
+                conn.run(
+                    "UPDATE incident SET severity = :s, remedy = :r, cost_cents = :c "
+                    "WHERE id = :id",
+                    {
+                        "s": item["severity"],
+                        "r": item["remedy"],
+                        "c": item["cost_cents"],
+                        "id": new.incident["id"],
+                    },
+                )
                 if item["later"] is not None:
                     resolve_incident(conn, new.incident["id"], item["later_text"], item["later"])
+    finally:
+        db.dispose()
+
+
+def remedies(url: str) -> list[tuple[Any, ...]]:
+    db = Database.from_option(url)
+    try:
+        with db.connect() as conn:
+            return [
+                (
+                    r["severity"],
+                    r["remedy"],
+                    None if r["cost_cents"] is None else int(r["cost_cents"]),
+                )
+                for r in conn.rows("SELECT severity, remedy, cost_cents FROM incident ORDER BY id")
+            ]
     finally:
         db.dispose()
 
@@ -289,6 +326,11 @@ def test_export_then_import_into_an_empty_database_round_trips_exactly(
         cli("--db", source, "export", "--format", fmt, "--output", str(path))
         cli("--db", target, "import", str(path), "--new-store", "--new-agent")
         assert everything(cli, "--db", target) == everything(cli, "--db", source)
+        assert (
+            remedies(target)
+            == remedies(source)
+            == [(i["severity"], i["remedy"], i["cost_cents"]) for i in items]
+        )
         again = cli("--db", target, "export", "--format", fmt).stdout  # the runner reads \r\n as \n
         assert again == path.read_bytes().decode().replace("\r\n", "\n")
 
@@ -301,5 +343,17 @@ def test_demo_export_import_gives_identical_list(cli: Cli, tmp_path: Path) -> No
         cli("export", "--format", fmt, "--output", str(path))
         target = str(tmp_path / f"copy-{fmt}.db")
         cli("--db", target, "import", str(path), "--new-store", "--new-agent")
-        assert everything(cli, "--db", target) == original
-    assert json.loads((tmp_path / "all.json").read_text())[0]["id"] == 1
+        copied = everything(cli, "--db", target)
+        if fmt == "json":
+            assert copied == original
+        else:  # a CSV cell holds no list of check-backs: everything else comes back
+            assert [{**r, "checks": []} for r in original] == copied
+        again = cli("--db", target, "export", "--format", fmt).stdout
+        if fmt == "json":
+            assert again == path.read_text()
+        else:
+            assert again == path.read_text().replace("\r\n", "\n")
+    exported = json.loads((tmp_path / "all.json").read_text())
+    assert exported[0]["id"] == 1
+    assert sum(len(r["checks"]) for r in exported) > 1000
+    assert {r["severity"] for r in exported} == {"low", "medium", "high"}

@@ -5,7 +5,10 @@ skewed mix and seasonal swings (December is busy, deliveries run late), one stor
 one falling, a handful of problem customers who turn up at several stores, open incidents
 with follow-ups (some overdue), and training. The story to find: in March four agents whose
 on-the-spot rate was about 50% took a de-escalation role-play; their rate jumps to about 80%
-for two months, then fades back over the summer, while the other agents stay flat.
+for two months, then fades back over the summer, while the other agents stay flat. After
+each incident (demo/aftercare.py): its severity, the remedy and its cost, and the check-backs
+with the customer — Harbour Mall gives several times more away than the others without
+pleasing its customers more, Station Road seldom calls back, high severity takes longer.
 
 The rows are generated as CSV-ready dicts (`generate_incidents`, `generate_training`) and
 loaded through the bulk import path; `generate_incidents(n_rows=...)` makes any number of
@@ -24,6 +27,7 @@ from typing import Any
 from incidentlog.core import names
 from incidentlog.core.errors import Conflict
 from incidentlog.core.periods import add_months, months_back
+from incidentlog.demo.aftercare import Aftercare
 from incidentlog.demo.data import (
     BASE_RATE,
     DESCRIPTIONS,
@@ -205,16 +209,23 @@ def _reason_weights(day: dt.date) -> list[tuple[int, float]]:
 
 
 def generate_incidents(
-    n_rows: int | None = None, *, seed: int = SEED, today: dt.date | None = None
-) -> Iterator[dict[str, str]]:
+    n_rows: int | None = None,
+    *,
+    seed: int = SEED,
+    today: dt.date | None = None,
+    checks: bool = False,
+) -> Iterator[dict[str, Any]]:
     """The demo's incidents, oldest first, as CSV-ready dicts (the `export` columns).
 
     Deterministic for a seed and a today; `n_rows` spreads exactly that many incidents over
-    the same months (default: about nine a day)."""
+    the same months (default: about nine a day). With `checks`, each also has its
+    check-backs (`checks`, a list of {at, outcome, note} as a JSON export holds them)."""
     from incidentlog.core.clock import Clock
 
     s = story(today or Clock.from_environment().today())
     rng = random.Random(seed)
+    # Its own stream: the incidents come out the same whatever aftercare draws.
+    aftercare = Aftercare(seed + 2, s.end)
     days = _days(s)
     natural = round(sum(_volume(d) for d in days) * DAILY_INCIDENTS)
     counts = _per_day(days, natural if n_rows is None else n_rows)
@@ -245,7 +256,8 @@ def generate_incidents(
                 agent = _weighted(rng, list(staff))
             reason, _share, ease = REASONS[_weighted(rng, reasons)]
             on_spot = outcomes.draw(agent, _rate(s, at, agent, ease, problem))
-            yield _incident(rng, s, at, store, agent, reason, on_spot, name, contact, order)
+            row = _incident(rng, s, at, store, agent, reason, on_spot, name, contact, order)
+            yield aftercare.complete(row, at, on_spot, problem, checks=checks)
 
 
 def _incident(
@@ -402,7 +414,7 @@ def load(
         rows_source(
             "demo incidents",
             "incidents",
-            lambda: _marked(generate_incidents(seed=seed, today=today)),
+            lambda: _marked(generate_incidents(seed=seed, today=today, checks=True)),
             total=expected_volume(today),
         ),
         rows_source(
@@ -433,7 +445,7 @@ def load(
     )
 
 
-def _marked(rows: Iterable[dict[str, str]]) -> Iterator[dict[str, str]]:
+def _marked(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The rows with the demo mark, so they are known as sample data from then on."""
     for row in rows:
         yield {**row, DEMO_COLUMN: "yes"}

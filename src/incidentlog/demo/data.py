@@ -189,3 +189,19 @@ NEW_MATERIAL_TOPICS = (
     "Payment terminal update",
     "New delivery partner",
 )
+# What the customer said when someone called back, by outcome.
+CHECK_NOTES = {
+    "satisfied": (
+        "Customer happy with how it was settled.",
+        "Thanked us for calling back.",
+        "All sorted; says they will shop with us again.",
+        "",
+    ),
+    "not-satisfied": (
+        "Still unhappy about how long it took.",
+        "Says the voucher does not make up for the trouble.",
+        "Wants to speak to head office.",
+        "The fault came back.",
+    ),
+    "no-answer": ("No answer; left a voicemail.", "Phone off; sent an e-mail instead.", ""),
+}

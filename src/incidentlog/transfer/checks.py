@@ -11,6 +11,8 @@ from typing import Any
 
 from incidentlog.core import names
 from incidentlog.core.errors import InvalidInput
+from incidentlog.core.money import parse_cost
+from incidentlog.core.vocabulary import CHECK_OUTCOMES, REMEDIES, SEVERITIES
 from incidentlog.records import entities
 from incidentlog.records.recording import normalise_channel
 from incidentlog.transfer.columns import (
@@ -104,6 +106,8 @@ class Checker:
         self.customer_count = 0
         self._customers = _Cache()
         self._channels = _Cache()
+        self._words = _Cache()
+        self._costs = _Cache()
 
     def here(self) -> str:
         return self.source.where(self.number) if self.source else f"row {self.number}"
@@ -149,6 +153,39 @@ class Checker:
             return self._channels.remember(value, normalise_channel(_text(value)))  # type: ignore[no-any-return]
         except InvalidInput as exc:
             raise BadValue("channel", str(exc)) from None
+
+    def word(self, column: str, value: Any, vocabulary: Sequence[str]) -> str | None:
+        """A value from a fixed vocabulary (severity, remedy), in any case; empty is none."""
+        if value is None or value == "":
+            return None
+        found = self._words.get((column, value))
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        raw = _text(value)
+        word = " ".join(raw.split()).lower()
+        if not word:
+            return None
+        if word not in vocabulary:
+            raise BadValue(column, f'"{raw.strip()[:40]}" is not one of {", ".join(vocabulary)}.')
+        return self._words.remember((column, value), word)  # type: ignore[no-any-return]
+
+    def cost(self, value: Any) -> int | None:
+        """A remedy's cost in cents, read exactly (a JSON number through its shortest text);
+        a file repeats the same few amounts, so each is parsed once."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise BadValue("cost", "must be an amount such as 12.50, not true or false.")
+        found = self._costs.get(value)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        raw = _text(value)
+        if not raw.strip():
+            return None
+        try:
+            return self._costs.remember(value, parse_cost(raw, "the cost"))  # type: ignore[no-any-return]
+        except InvalidInput as exc:
+            raise BadValue("cost", str(exc)) from None
 
 
 def _free_text(column: str, value: Any) -> str:
@@ -203,8 +240,15 @@ def _any_moment(column: str, value: Any, now: dt.datetime) -> dt.datetime:
 class IncidentReader:
     """Checks incident rows laid out as `columns`; each becomes a staging-table tuple."""
 
-    def __init__(self, columns: Sequence[str], checker: Checker, seq: int = 0) -> None:
+    def __init__(
+        self, columns: Sequence[str], checker: Checker, seq: int = 0, *, structured: bool = False
+    ) -> None:
         index = {c: i for i, c in enumerate(columns)}
+        # Check-backs come as a list of objects, which only JSON (and generated rows) can
+        # hold; a CSV `checks` column (as `list --format csv` writes it) is ignored.
+        self.checks_index = index.get("checks") if structured else None
+        # (seq, at, outcome, note) of the check-backs read, for the staging table.
+        self.checks: list[tuple[int, str, str, str]] = []
         self.seq = seq  # numbers the staged rows, across sources, in the order read
         # A column the file lacks reads the None appended to every row.
         self.pick = operator.itemgetter(
@@ -228,6 +272,9 @@ class IncidentReader:
             contact,
             channel,
             follow_up,
+            severity,
+            remedy,
+            cost,
             resolved_at,
             later_resolution,
             demo,
@@ -269,6 +316,8 @@ class IncidentReader:
         else:
             at_text = moment.isoformat(" ", timespec="microseconds")
         self.seq += 1
+        if self.checks_index is not None and values[self.checks_index]:
+            self._read_checks(values[self.checks_index], moment)
         return (
             self.seq,
             identity,
@@ -285,9 +334,60 @@ class IncidentReader:
             due.isoformat() if due else None,
             later.isoformat(" ", timespec="microseconds") if later else None,
             later_text,
+            check.word("severity", severity, SEVERITIES),
+            check.word("remedy", remedy, REMEDIES),
+            check.cost(cost),
             wanted_id,
             _boolean(DEMO_COLUMN, demo) if demo not in (None, "") else False,
         )
+
+    def _read_checks(self, value: Any, incident_at: dt.datetime) -> None:
+        if not isinstance(value, list):
+            raise BadValue("checks", "must be a list of check-backs {at, outcome, note}.")
+        for number, item in enumerate(value, 1):
+            self.checks.append((self.seq, *_check_back(number, item, incident_at, self.checker)))
+
+
+def _check_back(
+    number: int, item: Any, incident_at: dt.datetime, check: Checker
+) -> tuple[str, str, str]:
+    """One check-back of a `checks` list: (at, outcome, note)."""
+    which = f"check-back {number}"
+    if not isinstance(item, dict):
+        raise BadValue("checks", f"{which} must be an object with at, outcome and note.")
+    unknown = sorted(str(k) for k in item if k not in ("at", "outcome", "note"))
+    if unknown:
+        raise BadValue("checks", f"{which} has an unknown field {unknown[0][:40]!r}.")
+    raw_outcome = item.get("outcome")
+    outcome = (
+        "-".join(raw_outcome.lower().replace("_", " ").split())
+        if isinstance(raw_outcome, str)
+        else ""
+    )
+    if outcome not in CHECK_OUTCOMES:
+        shown = f'"{raw_outcome[:40]}"' if isinstance(raw_outcome, str) else "a missing outcome"
+        raise BadValue("checks", f"{which}: {shown} is not one of {', '.join(CHECK_OUTCOMES)}.")
+    at = item.get("at")
+    if not isinstance(at, str) or not at.strip():
+        raise BadValue("checks", f"{which} needs an at (when the customer was asked).")
+    try:
+        moment = _moment("checks", at, check.now)
+    except BadValue as bad:
+        raise BadValue("checks", f"{which}: {bad.problem}") from None
+    if moment < incident_at:
+        raise BadValue(
+            "checks",
+            f"{which} at {moment:%Y-%m-%d %H:%M} is before the incident "
+            f"({incident_at:%Y-%m-%d %H:%M}).",
+        )
+    note = item.get("note")
+    if note is not None and not isinstance(note, str):
+        raise BadValue("checks", f"{which}: the note must be text.")
+    try:
+        text = _free_text("checks", note)
+    except BadValue as bad:
+        raise BadValue("checks", f"{which}: the note {bad.problem}") from None
+    return moment.isoformat(" ", timespec="microseconds"), outcome, text
 
 
 MAX_ID = 2**63 - 1

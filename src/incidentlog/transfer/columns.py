@@ -20,6 +20,9 @@ INCIDENT_COLUMNS = (
     "channel",
     "id",
     "follow_up",
+    "severity",
+    "remedy",
+    "cost",
     "resolved_at",
     "later_resolution",
 )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from incidentlog.core.errors import Conflict, DomainError, InvalidInput
+from incidentlog.core.money import cents_to_decimal, cents_to_number
 from incidentlog.records.listing import IncidentFilter, where_clause
 from incidentlog.records.recording import incident_public
 from incidentlog.storage.connection import Conn, as_date, as_datetime
@@ -29,7 +30,7 @@ EXPORT_SELECT = """
 SELECT i.id, i.customer_id, c.name AS customer, c.contact AS contact, r.name AS reason,
        i.resolved_on_spot, s.name AS store, a.name AS agent, i.at, i.description,
        i.resolution, i.channel, i.follow_up, i.resolved_at, i.later_resolution,
-       i.demo
+       i.severity, i.remedy, i.cost_cents, i.demo
 FROM incident i
 JOIN customer c ON c.id = i.customer_id
 JOIN reason r ON r.id = i.reason_id
@@ -47,16 +48,37 @@ def _moment(value: Any, sep: str) -> str | None:
 
 
 def incident_rows(
-    conn: Conn, f: IncidentFilter, *, redact: bool = False
+    conn: Conn, f: IncidentFilter, *, redact: bool = False, checks: bool = False
 ) -> Iterator[dict[str, Any]]:
+    """The matching incidents by id; with `checks`, each carries its check-backs (`checks`),
+    all read in one query beside the incidents' own."""
     where, params = where_clause(conn, f)
     sql = EXPORT_SELECT + where + " ORDER BY i.id"
     if f.limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = f.limit
     redactor = Redactor(conn) if redact else None
+    found = _checks(conn, where, params) if checks else {}
     for row in conn.iter_rows(sql, params):
+        if checks:
+            row["checks"] = found.get(int(row["id"]), [])
         yield redactor.row(row) if redactor is not None else row
+
+
+def _checks(conn: Conn, where: str, params: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:
+    """The check-backs of the incidents `where` selects, oldest first, by incident."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    condition = f"{where} AND" if where else " WHERE"
+    for row in conn.iter_rows(
+        "SELECT e.incident_id, e.at, e.outcome, e.note FROM incident_event e "
+        f"JOIN incident i ON i.id = e.incident_id{condition} e.kind = 'check' "
+        "ORDER BY e.incident_id, e.at, e.id",
+        {k: v for k, v in params.items() if k != "limit"},
+    ):
+        found.setdefault(int(row["incident_id"]), []).append(
+            {"at": _moment(row["at"], "T"), "outcome": row["outcome"], "note": row["note"]}
+        )
+    return found
 
 
 def _csv_incident(row: dict[str, Any]) -> list[str]:
@@ -74,9 +96,17 @@ def _csv_incident(row: dict[str, Any]) -> list[str]:
         row["channel"] or "",
         str(row["id"]),
         follow_up.isoformat() if follow_up else "",
+        row["severity"] or "",
+        row["remedy"] or "",
+        _plain_amount(row["cost_cents"]),
         _moment(row["resolved_at"], " ") or "",
         defused(row["later_resolution"] or ""),
     ]
+
+
+def _plain_amount(cents: int | None) -> str:
+    """`12.50`: no thousands separator or currency, so every spreadsheet reads a number."""
+    return "" if cents is None else str(cents_to_decimal(int(cents)))
 
 
 def _json_incident(row: dict[str, Any]) -> dict[str, Any]:
@@ -84,6 +114,11 @@ def _json_incident(row: dict[str, Any]) -> dict[str, Any]:
     # `list` shows minutes; an export keeps the seconds so nothing is lost on re-import.
     public["at"] = _moment(row["at"], "T")
     public["resolved_at"] = _moment(row["resolved_at"], "T")
+    public["severity"] = row["severity"]
+    public["remedy"] = row["remedy"]
+    cents = row["cost_cents"]
+    public["cost"] = cents_to_number(None if cents is None else int(cents))
+    public["checks"] = row["checks"]
     return public
 
 
@@ -115,7 +150,7 @@ def export_incidents(
 
     # The demo mark only where there is one to keep: other databases export as before.
     marked = holds_demo(conn)
-    rows = incident_rows(conn, f, redact=redact)
+    rows = incident_rows(conn, f, redact=redact, checks=fmt == "json")
     if fmt == "json":
         array = _JsonArray(out)
         for row in rows:

@@ -16,13 +16,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from incidentlog.core.errors import DomainError
 from incidentlog.records import journal
 from incidentlog.storage.connection import Conn
 from incidentlog.transfer.checks import Checker, IncidentReader, SessionRow, TrainingReader
 from incidentlog.transfer.columns import BadValue, Progress, RowError
 from incidentlog.transfer.planning import ImportResult, Plan, Planner
 from incidentlog.transfer.sources import Source, open_file
-from incidentlog.transfer.staging import CUSTOMER_COLUMNS, STAGE_COLUMNS, Staging
+from incidentlog.transfer.staging import CHECK_COLUMNS, CUSTOMER_COLUMNS, STAGE_COLUMNS, Staging
 
 BATCH = 5000
 
@@ -55,6 +56,7 @@ class Importer(Staging, Planner):
         self.sessions: list[SessionRow] = []
         self.index_prefix = ""
         self.skip_duplicates = skip_duplicates
+        self.event_ids: Sequence[int] = []
 
     def _flush_customers(self) -> None:
         pending = self.checker.new_customers
@@ -112,11 +114,15 @@ class Importer(Staging, Planner):
             progress(stage, source.size, source.size)
 
     def _stage_incidents(self, source: Source, seq: int) -> int:
-        reader = IncidentReader(source.columns, self.checker, seq)
+        reader = IncidentReader(source.columns, self.checker, seq, structured=source.unit != "line")
         for batch in self._batches(source, reader):
             self._flush_customers()
             self._insert("import_stage", STAGE_COLUMNS, batch)
+            self._insert("import_check", CHECK_COLUMNS, reader.checks)
+            reader.checks.clear()
         self._flush_customers()
+        self._insert("import_check", CHECK_COLUMNS, reader.checks)
+        reader.checks.clear()
         return reader.seq
 
     def _read_sessions(self, source: Source) -> None:
@@ -152,7 +158,38 @@ class Importer(Staging, Planner):
         kept_ids: Sequence[int] = kept
         if kept and kept[-1] - kept[0] + 1 == len(kept):
             kept_ids = range(kept[0], kept[-1] + 1)
+        self.event_ids = self._write_checks(after_kept, now)
         return [self._new_ids("incident", after_kept), kept_ids]
+
+    def _write_checks(self, after_kept: int, now: dt.datetime) -> Sequence[int]:
+        """The staged check-backs, as events of the incidents just inserted: an incident that
+        kept its id has it, the others were numbered after `after_kept` in the file's order.
+        The incident's time must match too, so a numbering that went otherwise cannot pin a
+        check-back on the wrong incident: it stops the import instead."""
+        conn = self.conn
+        expected = self.result.checks
+        if not expected:
+            return []
+        ceiling = self._ceiling("incident_event")
+        numbered = (
+            "SELECT seq, wanted_id AS id, at FROM import_stage WHERE wanted_id IS NOT NULL "
+            "UNION ALL SELECT seq, :base + ROW_NUMBER() OVER (ORDER BY seq) AS id, at "
+            "FROM import_stage WHERE wanted_id IS NULL"
+        )
+        conn.run(
+            "INSERT INTO incident_event (incident_id, kind, at, outcome, note, actor, created_at) "
+            "SELECT i.id, 'check', c.at, c.outcome, c.note, :actor, :now "
+            f"FROM import_check c JOIN ({numbered}) s ON s.seq = c.seq "
+            "JOIN incident i ON i.id = s.id AND i.at = s.at "
+            "ORDER BY c.seq, c.at",
+            {"base": after_kept, "actor": journal.actor(), "now": now},
+        )
+        ids = self._new_ids("incident_event", ceiling)
+        if len(ids) != expected:
+            raise DomainError(
+                f"The import placed {len(ids)} of {expected} check-backs; nothing was imported."
+            )
+        return ids
 
     def _insert_staged(self, now: dt.datetime, *, with_id: bool) -> None:
         self.conn.run(
@@ -160,11 +197,12 @@ class Importer(Staging, Planner):
             + ("id, " if with_id else "")
             + "customer_id, reason_id, store_id, agent_id, "
             "resolved_on_spot, description, resolution, at, day, month, channel, follow_up, "
-            "resolved_at, later_resolution, created_at, updated_at, demo) "
+            "resolved_at, later_resolution, severity, remedy, cost_cents, created_at, updated_at, demo) "
             "SELECT "
             + ("s.wanted_id, " if with_id else "")
             + "ic.id, r.id, st.id, a.id, s.resolved_on_spot, s.description, s.resolution, "
-            "s.at, s.day, s.month, s.channel, s.follow_up, s.resolved_at, s.later_resolution, :now, :now, "
+            "s.at, s.day, s.month, s.channel, s.follow_up, s.resolved_at, s.later_resolution, "
+            "s.severity, s.remedy, s.cost_cents, :now, :now, "
             "s.demo "
             "FROM import_stage s "
             "JOIN import_customer ic ON ic.identity = s.customer "
@@ -251,6 +289,7 @@ class Importer(Staging, Planner):
             incident_ids = self._write_incidents() if self.result.incidents else []
             session_ids = self._write_sessions(plan)
             inserted = [
+                ("incident_event", self.event_ids),
                 *(("incident", ids) for ids in incident_ids),
                 ("training_session", session_ids),
                 *((t, plan.new.get(t, [])) for t in ("customer", "store", "agent", "reason")),
@@ -325,7 +364,8 @@ def counted(result: ImportResult) -> str:
     """ "1,204 incidents", "3 training sessions" or both."""
     parts = []
     if result.incidents or not result.sessions:
-        parts.append(_plural(result.incidents, "incident"))
+        checks = f" with {_plural(result.checks, 'check-back')}" if result.checks else ""
+        parts.append(_plural(result.incidents, "incident") + checks)
     if result.sessions:
         parts.append(_plural(result.sessions, "training session"))
     return ", ".join(parts)

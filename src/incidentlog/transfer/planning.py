@@ -28,6 +28,7 @@ class ImportResult:
     last: dt.date | None = None
     skipped: int = 0  # incidents and sessions already recorded (or twice in the file)
     kept_ids: int = 0  # incidents that kept the id the file gave
+    checks: int = 0  # check-backs of the incidents imported (from a JSON file's `checks`)
 
 
 @dataclass
@@ -54,6 +55,11 @@ class Planner:
         if span:
             self.result.incidents = int(span["n"])
             self.result.first, self.result.last = as_date(span["first"]), as_date(span["last"])
+        self.result.checks = int(
+            self.conn.scalar(
+                "SELECT COUNT(*) FROM import_check c JOIN import_stage s ON s.seq = c.seq"
+            )
+        )
 
     def _plan_named(self, table: str, plan: Plan, dry_run: bool) -> None:
         seen = self.checker.named_seen[table]

@@ -131,6 +131,11 @@ class Redactor:
             redacted[column] = self.text(row[column] or "", own, row["contact"])
         if row["later_resolution"]:
             redacted["later_resolution"] = self.text(row["later_resolution"], own, row["contact"])
+        if row.get("checks"):
+            redacted["checks"] = [
+                {**check, "note": self.text(check["note"] or "", own, row["contact"])}
+                for check in row["checks"]
+            ]
         return redacted
 
 

@@ -252,6 +252,7 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "minutes": (int, str),
     "id": (int, str),
     "agents": (list, str),
+    "cost": (int, float, str),
 }
 _JSON_TYPE_NAMES = {
     bool: "true or false",
@@ -344,6 +345,8 @@ def rows_source(
     """Generated rows (dicts keyed by column) as a Source; `total`, when known, lets a
     progress bar show how far the import is."""
     columns = [*(INCIDENT_COLUMNS if kind == "incidents" else TRAINING_COLUMNS), DEMO_COLUMN]
+    if kind == "incidents":
+        columns.append("checks")  # lists of {at, outcome, note}, as a JSON file holds them
     done = [0]
 
     def numbered() -> Iterator[tuple[int, Sequence[Any]]]:

@@ -31,6 +31,9 @@ STAGE_COLUMNS = (
     "follow_up",
     "resolved_at",
     "later_resolution",
+    "severity",
+    "remedy",
+    "cost_cents",
     "wanted_id",
     "demo",
 )
@@ -40,7 +43,7 @@ STAGING_TABLES = (
     "agent VARCHAR(200) NOT NULL, resolved_on_spot BOOLEAN NOT NULL, description TEXT NOT NULL, "
     "resolution TEXT NOT NULL, at TIMESTAMP NOT NULL, day DATE NOT NULL, "
     "month VARCHAR(7) NOT NULL, channel VARCHAR(20), follow_up DATE, resolved_at TIMESTAMP, "
-    "later_resolution TEXT, "
+    "later_resolution TEXT, severity VARCHAR(10), remedy VARCHAR(20), cost_cents BIGINT, "
     # The id the file gives (kept when no incident has it), or NULL.
     "wanted_id BIGINT, demo BOOLEAN NOT NULL)",
     # One row per distinct customer identity, as first met; `id` is the customer it
@@ -48,8 +51,12 @@ STAGING_TABLES = (
     "CREATE {temporary}import_customer (identity VARCHAR(300) PRIMARY KEY, "
     "seq INTEGER NOT NULL, name VARCHAR(200) NOT NULL, name_key VARCHAR(200) NOT NULL, "
     "contact VARCHAR(200), id INTEGER, final VARCHAR(300))",
+    # The check-backs of the staged incidents (`seq`), from a JSON file's `checks`.
+    "CREATE {temporary}import_check (seq INTEGER NOT NULL, at TIMESTAMP NOT NULL, "
+    "outcome VARCHAR(20) NOT NULL, note TEXT NOT NULL)",
 )
 CUSTOMER_COLUMNS = ("identity", "seq", "name", "name_key", "contact")
+CHECK_COLUMNS = ("seq", "at", "outcome", "note")
 
 
 class Staging:
@@ -129,7 +136,7 @@ class Staging:
                 if SCRATCH in attached:
                     self.conn.run(f"DETACH DATABASE {SCRATCH}")
                 return
-            for table in ("import_stage", "import_customer"):
+            for table in ("import_stage", "import_customer", "import_check"):
                 self.conn.run(f"DROP TABLE IF EXISTS {table}")
         except Exception:  # noqa: BLE001 - a broken connection reports its own error
             pass

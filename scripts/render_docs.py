@@ -39,6 +39,7 @@ PICTURES: dict[str, str] = {
     "stores-quarter": "incidentlog report store --period last-quarter",
     "follow-ups": "incidentlog follow-ups --period last-30-days --limit 6",
     "summary": "incidentlog summary",
+    "after-the-incident": "incidentlog report resolution --period last-quarter",
 }
 
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 README = ROOT / "README.md"
 PAGES = sorted([README, *DOCS.glob("*.md")])
-QUESTION_PAGES = sorted(DOCS.glob("q[1-7]-*.md"))
+QUESTION_PAGES = sorted(DOCS.glob("q[1-8]-*.md"))
 
 BLOCK = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
 IMAGE = re.compile(r"!\[[^\]]*\]\((?P<path>[^)\s]+\.svg)\)")
@@ -102,8 +102,8 @@ def test_every_documented_command_runs(page: Path, demo_copy: Path, cli: Cli) ->
         )
 
 
-def test_each_of_the_seven_questions_has_a_page_with_a_command_and_a_picture() -> None:
-    assert [p.name[:2] for p in QUESTION_PAGES] == [f"q{n}" for n in range(1, 8)]
+def test_each_question_has_a_page_with_a_command_and_a_picture() -> None:
+    assert [p.name[:2] for p in QUESTION_PAGES] == [f"q{n}" for n in range(1, 9)]
     for page in QUESTION_PAGES:
         assert runnable_commands(page.read_text()), f"{page.name} runs no command"
         assert pictures(page), f"{page.name} shows no picture"

@@ -84,7 +84,7 @@ def columns(view: View) -> list[Column]:
     count = lambda v: f"{v:,}"  # noqa: E731
     cost_header = "Remedy\ncost" + (f", {view.currency}" if view.currency else "")
     out = [
-        Column(view.by, view.by.capitalize()),
+        Column(view.by, view.by.capitalize(), no_wrap=True),
         Column("incidents", "Incidents", "right", show=versus(count, "incidents"), no_wrap=True),
     ]
     if view.compare is not None:
@@ -120,6 +120,7 @@ def columns(view: View) -> list[Column]:
                     f"{satisfied_cell(v, r)}\nvs {d.pct(r.get(view.against + 'satisfaction_rate'))}"
                 )
             ),
+            no_wrap=True,
         ),
         Column("reopened", "Reopened", "right", drop=2),
         Column(

@@ -7,7 +7,7 @@ Each function takes what the command parsed and the report computed, and returns
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from incidentlog.views import display as d
 from incidentlog.views.charts import interval, percent_range
@@ -176,7 +176,7 @@ def store_view(
     )
 
 
-def store_footer(totals: StoreRow) -> dict[str, Any]:
+def store_footer(totals: StoreRow) -> dict[str, object]:
     """The totals line under the table: every store's sparkline summed says nothing new."""
     return {k: v for k, v in totals.items() if k != "last_6_months"}
 

@@ -1,7 +1,8 @@
 """`incidentlog report agents|store|reasons|training|training-time`.
 
 Each command parses its options, calls a report function of `incidentlog.reports` and
-hands the rows to the one renderer. Heavy modules are imported inside the commands.
+hands the rows to the report's view (`views/report_columns.py`: columns, titles, notes),
+which renders them. Heavy modules are imported inside the commands.
 `training` and `training-time` live in `report_training.py`; what the report commands
 share, in `reporting.py`.
 """

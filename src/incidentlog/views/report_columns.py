@@ -37,7 +37,8 @@ def _rate_change_note(against: Period | str) -> str:
     )
 
 
-def _significance_note(against: Period | str) -> str:
+def significance_note(against: Period | str) -> str:
+    """The note under a report whose rates carry ▲▼ marks."""
     return f"▲▼ beside a rate: significantly different from {against} (95% level)."
 
 
@@ -164,7 +165,7 @@ def store_view(
             "Change: incidents against "
             + ("the same days" if c.like_for_like else c.other.label)
             + ", ▲ more, ▼ fewer. "
-            + _significance_note(c.against())
+            + significance_note(c.against())
         )
     if shown_remedies:
         notes.append(remedies_note(currency))

@@ -103,12 +103,6 @@ def rate_triple(successes: int, trials: int) -> Rate:
     return stats.rate(successes, trials), low, high
 
 
-def rate_fields(successes: int, trials: int, prefix: str = "") -> dict[str, float | None]:
-    """`rate`, `rate_low`, `rate_high` (the 95% Wilson interval); None without trials."""
-    value, low, high = rate_triple(successes, trials)
-    return {f"{prefix}rate": value, f"{prefix}rate_low": low, f"{prefix}rate_high": high}
-
-
 class OnSpot(TypedDict):
     """The counts and rate every incident report shows for one group."""
 

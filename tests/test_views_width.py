@@ -182,3 +182,69 @@ def test_training_list_fits(wide: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
         names=("topic", "agents", "trainer"),
         dates=("on",),
     )
+
+
+@pytest.mark.parametrize("report", ["agents", "store"])
+def test_reports_with_remedies_fit_or_leave_the_remedies_out(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli, report: str
+) -> None:
+    import shutil
+    import sqlite3
+
+    from incidentlog.core.money import format_cost
+
+    db = tmp_path / "priced.db"
+    shutil.copy(demo_db, db)
+    with sqlite3.connect(db) as conn:  # large amounts: the widest cells a shop would see
+        conn.execute(
+            "UPDATE incident SET remedy = 'refund', cost_cents = 123456789 "
+            "WHERE day >= '2026-05-01' AND id % 3 = 0"
+        )
+    monkeypatch.setenv("INCIDENTLOG_DB", str(db))
+    cli("config", "set", "currency", "EUR")
+    doc = cli("report", report, "--format", "json").json()
+    rows = [*doc["rows"], doc["totals"]]
+    assert doc["totals"]["refunds"] > 0
+    key = "agent" if report == "agents" else "store"
+    shown_at = []
+    for width in (80, 120, 160):
+        monkeypatch.setenv("COLUMNS", str(width))
+        out = cli("report", report).stdout
+        check_holds(out, rows, width, counts=("incidents",), rates=("rate",), names=(key,))
+        header = [line for line in out.splitlines()[1:4] if line.strip()]
+        if any("Remedies" in line for line in header):
+            shown_at.append(width)
+            for row in rows:
+                amount = format_cost(round(row["remedy_cost"] * 100), "EUR")
+                assert amount in out, f"{amount} cut at {width} columns:\n{out}"
+    assert 160 in shown_at
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "store", "--compare", "last-month"),
+        ("report", "agents", "--compare", "3-months-ago"),
+        ("report", "resolution", "--period", "2026-Q1"),
+    ],
+)
+def test_a_column_steps_aside_before_a_name_or_a_rate_wraps(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """On the demo at 110 columns these tables fit on one line a row once the sparkline or
+    the remedies leave: no name or interval is broken over two lines to keep them."""
+    cli("demo")
+    monkeypatch.setenv("COLUMNS", "110")
+    out = cli(*args).stdout
+    rows = cli(*args, "--format", "json").json()["rows"]
+    key = {"store": "store", "agents": "agent", "resolution": "store"}[args[1]]
+    lines = out.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
+    body = []
+    for line in lines[rule + 1 :]:
+        if not line.strip():
+            break
+        body.append(line)
+    assert len(body) == len(rows), out
+    for line, row in zip(body, rows, strict=True):
+        assert line.startswith(f" {row[key]} "), (row[key], out)

@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.engine import Connection
 
 from incidentlog.core.periods import Period
 from incidentlog.reports.common import (
     INCIDENT,
     Bind,
+    Compared,
+    OnSpot,
     Partial,
+    Remedies,
     compared,
     counts_by,
-    measure,
     named_id,
     on_spot,
+    on_spot_counts,
     reading,
+    remedies,
+    remedy_cents,
     sort_key,
     sum_keys,
 )
 from incidentlog.reports.store import sparkline_months
+
+
+class AgentTotals(OnSpot, Compared, Remedies):
+    """The "All agents" line, and the start of each agent's; the `compare_*` keys only with
+    a comparison."""
+
+    agent: str
+
+
+class AgentRow(AgentTotals):
+    # Per month of `sparkline_months`, oldest first.
+    on_spot_last_6_months: list[int]
 
 
 def resolution_by_agent(
@@ -31,7 +47,7 @@ def resolution_by_agent(
     store: str | None = None,
     agent: str | None = None,
     partial: Partial | None = None,
-) -> list[dict[str, Any]]:
+) -> list[AgentRow]:
     """One row per agent with incidents in the period (or the comparison period), by name.
 
     With `partial` (the period is not over) the rate change is like for like: against the
@@ -44,7 +60,7 @@ def resolution_by_agent(
             filters.append(INCIDENT.c.store_id == named_id(conn, "store", store))
         if agent:
             filters.append(INCIDENT.c.agent_id == named_id(conn, "agent", agent))
-        current = counts_by(conn, "agent", period, *filters)
+        current = counts_by(conn, "agent", period, *filters, remedies=True)
         before = {}
         if compare is not None:
             before = counts_by(
@@ -60,19 +76,22 @@ def resolution_by_agent(
             compare_counts = (then["incidents"], then["on_spot"]) if then else (0, 0)
         same_days = None
         if to_date is not None:
-            same_days = (then["to_date"], then["on_spot_to_date"]) if then else (0, 0)
+            same_days = (then.get("to_date", 0), then.get("on_spot_to_date", 0)) if then else (0, 0)
         counts = (now["incidents"], now["on_spot"]) if now else (0, 0)
+        cost = (now.get("cost_cents", 0), now.get("refunds", 0)) if now else (0, 0)
         name = (current.get(agent_id) or before[agent_id])["name"]
-        row = agent_row(name, counts, compare_counts, same_days)
         by_month = history.get(agent_id, {})
-        row["on_spot_last_6_months"] = [by_month.get(month, 0) for month in months]
+        row: AgentRow = {
+            **agent_row(name, counts, compare_counts, same_days, cost),
+            "on_spot_last_6_months": [by_month.get(month, 0) for month in months],
+        }
         rows.append(row)
     rows.sort(key=lambda r: sort_key(r["agent"]))
     return rows
 
 
 def _on_spot_per_month(
-    conn: Any, months: list[str], filters: list[Any]
+    conn: Connection, months: list[str], filters: list[ColumnElement[bool]]
 ) -> dict[int, dict[str, int]]:
     """agent id -> month -> incidents resolved on the spot, in one GROUP BY month, agent_id."""
     found = conn.execute(
@@ -91,23 +110,30 @@ def agent_row(
     counts: tuple[int, int],
     compare_counts: tuple[int, int] | None,
     same_days: tuple[int, int] | None = None,
-) -> dict[str, Any]:
-    incidents, on_spot = counts
-    row: dict[str, Any] = {"agent": name, **measure(incidents, on_spot)}
+    cost: tuple[int, int] = (0, 0),
+) -> AgentTotals:
+    """`cost`: the remedies' cost in whole cents and the number of refunds."""
+    comparison: Compared = {}
     if compare_counts is not None:
-        row.update(compared(row, *compare_counts, same_days))
-    return row
+        comparison = compared(counts, *compare_counts, same_days)
+    return {
+        "agent": name,
+        **on_spot_counts(*counts),
+        **comparison,
+        **remedies(*cost),
+    }
 
 
 def agent_totals(
-    rows: list[dict[str, Any]], *, with_compare: bool, partial: Partial | None = None
-) -> dict[str, Any]:
+    rows: list[AgentRow], *, with_compare: bool, partial: Partial | None = None
+) -> AgentTotals:
     """The "All agents" line, in the same shape as a row."""
     sums = sum_keys(
         rows,
         [
             "incidents",
             "resolved_on_spot",
+            "refunds",
             "compare_incidents",
             "compare_resolved_on_spot",
             "compare_to_date_incidents",
@@ -122,4 +148,5 @@ def agent_totals(
         (sums["incidents"], sums["resolved_on_spot"]),
         (sums["compare_incidents"], sums["compare_resolved_on_spot"]) if with_compare else None,
         same_days,
+        (remedy_cents(rows), sums["refunds"]),
     )

@@ -7,10 +7,10 @@ Portable SQL only (SQLite and PostgreSQL): periods are filtered on the precomput
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy import (
     ColumnElement,
@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from incidentlog.core import names, stats
+from incidentlog.core import money, names, stats
 from incidentlog.core.errors import NotFound
 from incidentlog.core.periods import Period
 from incidentlog.storage.connection import as_date
@@ -93,17 +93,80 @@ def named_id(conn: Connection, table: str, name: str) -> int:
     raise NotFound(f'No {table} named "{names.clean(name)}".{hint}')
 
 
-def rate_fields(successes: int, trials: int, prefix: str = "") -> dict[str, float | None]:
-    """`rate`, `rate_low`, `rate_high` (the 95% Wilson interval); None without trials."""
+Rate = tuple[float | None, float | None, float | None]
+
+
+def rate_triple(successes: int, trials: int) -> Rate:
+    """(rate, low, high): the rate and its 95% Wilson interval; all None without trials."""
     interval = stats.wilson(successes, trials)
-    return {
-        f"{prefix}rate": stats.rate(successes, trials),
-        f"{prefix}rate_low": interval[0] if interval else None,
-        f"{prefix}rate_high": interval[1] if interval else None,
-    }
+    low, high = interval if interval else (None, None)
+    return stats.rate(successes, trials), low, high
 
 
-def rate_change_fields(x: int, n: int, compare_x: int, compare_n: int) -> dict[str, Any]:
+class OnSpot(TypedDict):
+    """The counts and rate every incident report shows for one group."""
+
+    incidents: int
+    resolved_on_spot: int
+    rate: float | None
+    rate_low: float | None
+    rate_high: float | None
+
+
+class Measure(OnSpot):
+    # Only where the report also follows incidents resolved after the day.
+    resolved_later: NotRequired[int]
+    open: NotRequired[int]
+
+
+class RateChange(TypedDict):
+    rate_change: float | None
+    rate_p_value: float | None
+    rate_significant: bool
+
+
+class Compared(TypedDict, total=False):
+    """The comparison period's counts beside a row's (present only with --compare)."""
+
+    compare_incidents: int
+    compare_resolved_on_spot: int
+    compare_rate: float | None
+    compare_rate_low: float | None
+    compare_rate_high: float | None
+    compare_to_date_incidents: int | None
+    compare_to_date_resolved_on_spot: int | None
+    compare_to_date_rate: float | None
+    compare_to_date_rate_low: float | None
+    compare_to_date_rate_high: float | None
+    rate_change: float | None
+    rate_p_value: float | None
+    rate_significant: bool
+    change: int
+    trend: str
+
+
+class Remedies(TypedDict):
+    """What the period's remedies cost (a JSON number in the shop's currency) and how many
+    of its incidents were settled with a refund."""
+
+    remedy_cost: float
+    refunds: int
+
+
+class GroupCounts(TypedDict):
+    """One store's, agent's or reason's counts in a period, as `counts_by` reads them."""
+
+    name: str
+    incidents: int
+    on_spot: int
+    later: NotRequired[int]
+    to_date: NotRequired[int]
+    on_spot_to_date: NotRequired[int]
+    cost_cents: NotRequired[int]
+    refunds: NotRequired[int]
+
+
+def rate_change_fields(x: int, n: int, compare_x: int, compare_n: int) -> RateChange:
     """The change of the on-the-spot rate against the comparison, and whether it is real."""
     now, before = stats.rate(x, n), stats.rate(compare_x, compare_n)
     p_value = stats.two_proportion_p(x, n, compare_x, compare_n)
@@ -118,7 +181,7 @@ def trend(change: int) -> str:
     return "up" if change > 0 else "down" if change < 0 else "flat"
 
 
-def sum_keys(rows: Iterable[dict[str, Any]], keys: Sequence[str]) -> dict[str, int]:
+def sum_keys(rows: Iterable[Mapping[str, Any]], keys: Sequence[str]) -> dict[str, int]:
     totals = dict.fromkeys(keys, 0)
     for row in rows:
         for key in keys:
@@ -130,17 +193,50 @@ def sort_key(name: str) -> str:
     return names.key(name)
 
 
-def measure(incidents: int, on_spot_count: int, later: int | None = None) -> dict[str, Any]:
+def on_spot_counts(incidents: int, on_spot_count: int) -> OnSpot:
+    rate, low, high = rate_triple(on_spot_count, incidents)
+    return {
+        "incidents": incidents,
+        "resolved_on_spot": on_spot_count,
+        "rate": rate,
+        "rate_low": low,
+        "rate_high": high,
+    }
+
+
+def measure(incidents: int, on_spot_count: int, later: int | None = None) -> Measure:
     """The counts and rate every incident report shows for one group."""
-    row: dict[str, Any] = {"incidents": incidents, "resolved_on_spot": on_spot_count}
-    row.update(rate_fields(on_spot_count, incidents))
+    rate, low, high = rate_triple(on_spot_count, incidents)
+    row: Measure = {
+        "incidents": incidents,
+        "resolved_on_spot": on_spot_count,
+        "rate": rate,
+        "rate_low": low,
+        "rate_high": high,
+    }
     if later is not None:
         row["resolved_later"] = later
         row["open"] = incidents - on_spot_count - later
     return row
 
 
-@dataclass(frozen=True)
+def remedies(cents: int, refunds: int) -> Remedies:
+    return {"remedy_cost": money.cents_to_number(cents) or 0, "refunds": refunds}
+
+
+def remedy_cents(rows: Iterable[Remedies]) -> int:
+    """The rows' remedy costs summed in whole cents (each row's number is cents / 100, which
+    `round` reads back exactly), so that a total is never off by a float's error."""
+    return sum(round(row["remedy_cost"] * 100) for row in rows)
+
+
+class PartialJson(TypedDict):
+    through: str
+    days: int
+    of: int
+
+
+@dataclass(frozen=True, slots=True)
 class Partial:
     """A period that is not over, and the part of the comparison period it is set against.
 
@@ -153,7 +249,7 @@ class Partial:
     of: int
     compare_to_date: Period | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> PartialJson:
         return {"through": self.through.isoformat(), "days": self.days, "of": self.of}
 
 
@@ -172,36 +268,39 @@ def partial(period: Period, compare: Period | None, today: dt.date) -> Partial |
 
 
 def compared(
-    row: dict[str, Any],
+    now: tuple[int, int],
     incidents: int,
     on_spot_count: int,
     to_date: tuple[int, int] | None = None,
-) -> dict[str, Any]:
-    """The comparison period's counts beside `row`'s, and the change of the rate.
+) -> Compared:
+    """The comparison period's counts beside the period's (`now`: incidents, on the spot),
+    and the change of the rate.
 
     With `to_date` (the counts of the comparison period's first days, when the period is not
     over) the rate change and its test are like for like; the whole period stays beside.
     """
-    fields: dict[str, Any] = {
-        "compare_incidents": incidents,
-        "compare_resolved_on_spot": on_spot_count,
-        **rate_fields(on_spot_count, incidents, "compare_"),
-        "compare_to_date_incidents": None,
-        "compare_to_date_resolved_on_spot": None,
-        "compare_to_date_rate": None,
-        "compare_to_date_rate_low": None,
-        "compare_to_date_rate_high": None,
-    }
+    rate, low, high = rate_triple(on_spot_count, incidents)
+    to_date_rate: Rate = (None, None, None)
     against = (incidents, on_spot_count)
     if to_date is not None:
         against = to_date
-        fields["compare_to_date_incidents"] = to_date[0]
-        fields["compare_to_date_resolved_on_spot"] = to_date[1]
-        fields.update(rate_fields(to_date[1], to_date[0], "compare_to_date_"))
-    fields.update(rate_change_fields(row["resolved_on_spot"], row["incidents"], *against[::-1]))
-    fields["change"] = row["incidents"] - against[0]
-    fields["trend"] = trend(fields["change"])
-    return fields
+        to_date_rate = rate_triple(to_date[1], to_date[0])
+    change = now[0] - against[0]
+    return {
+        "compare_incidents": incidents,
+        "compare_resolved_on_spot": on_spot_count,
+        "compare_rate": rate,
+        "compare_rate_low": low,
+        "compare_rate_high": high,
+        "compare_to_date_incidents": None if to_date is None else to_date[0],
+        "compare_to_date_resolved_on_spot": None if to_date is None else to_date[1],
+        "compare_to_date_rate": to_date_rate[0],
+        "compare_to_date_rate_low": to_date_rate[1],
+        "compare_to_date_rate_high": to_date_rate[2],
+        **rate_change_fields(now[1], now[0], against[1], against[0]),
+        "change": change,
+        "trend": trend(change),
+    }
 
 
 def known(table: str) -> ColumnElement[bool]:
@@ -221,23 +320,29 @@ def counts_by(
     *filters: ColumnElement[bool],
     later: bool = False,
     to_date: dt.date | None = None,
-) -> dict[int, dict[str, Any]]:
-    """id -> {name, incidents, on_spot[, later][, to_date, on_spot_to_date]} per
-    store/agent/reason in the period.
+    remedies: bool = False,
+) -> dict[int, GroupCounts]:
+    """id -> {name, incidents, on_spot[, later][, to_date, on_spot_to_date][, cost_cents,
+    refunds]} per store/agent/reason in the period.
 
     `to_date` also counts the period's days up to that date, in the same pass (a
-    like-for-like comparison needs both the first days and the whole period).
+    like-for-like comparison needs both the first days and the whole period). `remedies`
+    sums the remedies' cost (whole cents) and counts the refunds, in the same pass too.
 
     Aggregated by id first, names joined to the (small) result afterwards. Counts alone come
-    from the covering index (`known`); `later` (resolved later) needs `resolved_at`, so then
-    the period's incidents are read in day order instead, once.
+    from the covering index (`known`); `later` (resolved later) needs `resolved_at` and
+    `remedies` the cost and remedy, so then the period's incidents are read in day order
+    instead, once.
     """
     key = INCIDENT.c[f"{table}_id"]
     columns = [key.label("id"), func.count().label("incidents"), on_spot().label("on_spot")]
     where = [in_period(INCIDENT.c.day, period), *filters]
     if later:
         columns.append(resolved_later().label("later"))
-    else:
+    if remedies:
+        columns.append(func.coalesce(func.sum(INCIDENT.c.cost_cents), 0).label("cost_cents"))
+        columns.append(count_if(INCIDENT.c.remedy == "refund").label("refunds"))
+    if not (later or remedies):
         where.append(known(table))
     if to_date is not None:
         so_far = INCIDENT.c.day <= to_date
@@ -246,11 +351,18 @@ def counts_by(
     grouped = select(*columns).where(*where).group_by(key).subquery()
     named = NAMED[table]
     query = select(named.c.name, grouped).join_from(grouped, named, named.c.id == grouped.c.id)
-    found = {}
+    found: dict[int, GroupCounts] = {}
     for r in conn.execute(query):
-        counts = {"name": r.name, "incidents": int(r.incidents), "on_spot": int(r.on_spot)}
+        counts: GroupCounts = {
+            "name": r.name,
+            "incidents": int(r.incidents),
+            "on_spot": int(r.on_spot),
+        }
         if later:
             counts["later"] = int(r.later)
+        if remedies:
+            counts["cost_cents"] = int(r.cost_cents)
+            counts["refunds"] = int(r.refunds)
         if to_date is not None:
             counts["to_date"] = int(r.to_date)
             counts["on_spot_to_date"] = int(r.on_spot_to_date)

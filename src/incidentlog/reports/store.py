@@ -2,28 +2,64 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.engine import Connection
 
 from incidentlog.core.periods import Period, months_back
 from incidentlog.reports.common import (
     INCIDENT,
     STORE,
     Bind,
+    Compared,
     Partial,
+    Remedies,
     compared,
     counts_by,
-    measure,
     named_id,
-    rate_fields,
+    on_spot_counts,
+    rate_triple,
     reading,
+    remedies,
+    remedy_cents,
     sort_key,
     sum_keys,
 )
 
 SPARK_MONTHS = 6
 CHART_MONTHS = 12
+
+
+class StoreCounts(Compared, Remedies):
+    """A store's line without its sparkline; the `compare_*` keys only with a comparison."""
+
+    store: str
+    incidents: int
+    resolved_on_spot: int
+    rate: float | None
+    rate_low: float | None
+    rate_high: float | None
+    resolved_later: int
+    open: int
+    resolved: int
+    resolved_rate: float | None
+    resolved_rate_low: float | None
+    resolved_rate_high: float | None
+    incidents_per_resolved: float | None
+
+
+class StoreRow(StoreCounts):
+    """A store's line, or "All stores"."""
+
+    # Incidents per month of `sparkline_months`, oldest first.
+    last_6_months: list[int]
+
+
+class StoreMonth(TypedDict):
+    store: str
+    month: str  # YYYY-MM
+    incidents: int
 
 
 def months_ending(period: Period, count: int = SPARK_MONTHS) -> list[str]:
@@ -36,7 +72,9 @@ def sparkline_months(period: Period) -> list[str]:
     return months_ending(period, SPARK_MONTHS)
 
 
-def _per_month(conn: Any, months: list[str], filters: list[Any]) -> dict[int, dict[str, int]]:
+def _per_month(
+    conn: Connection, months: list[str], filters: list[ColumnElement[bool]]
+) -> dict[int, dict[str, int]]:
     """store id -> month -> incidents, in one GROUP BY month, store_id."""
     found = conn.execute(
         select(INCIDENT.c.store_id, INCIDENT.c.month, func.count())
@@ -49,7 +87,7 @@ def _per_month(conn: Any, months: list[str], filters: list[Any]) -> dict[int, di
     return counts
 
 
-def _store_filter(conn: Any, store: str | None) -> list[Any]:
+def _store_filter(conn: Connection, store: str | None) -> list[ColumnElement[bool]]:
     return [INCIDENT.c.store_id == named_id(conn, "store", store)] if store else []
 
 
@@ -60,7 +98,7 @@ def incidents_by_store(
     compare: Period | None = None,
     store: str | None = None,
     partial: Partial | None = None,
-) -> list[dict[str, Any]]:
+) -> list[StoreRow]:
     """One row per store with incidents in the period (or the comparison period), by name.
 
     With `partial` (the period is not over) the change is counted against the comparison
@@ -70,7 +108,7 @@ def incidents_by_store(
     to_date = partial.compare_to_date if partial else None
     with reading(bind) as conn:
         filters = _store_filter(conn, store)
-        current = counts_by(conn, "store", period, *filters, later=True)
+        current = counts_by(conn, "store", period, *filters, later=True, remedies=True)
         before = {}
         if compare is not None:
             before = counts_by(
@@ -85,15 +123,18 @@ def incidents_by_store(
             compare_counts = (then["incidents"], then["on_spot"]) if then else (0, 0)
         same_days = None
         if to_date is not None:
-            same_days = (then["to_date"], then["on_spot_to_date"]) if then else (0, 0)
-        row = store_row(
-            (current.get(store_id) or before[store_id])["name"],
-            (now["incidents"], now["on_spot"], now["later"]) if now else (0, 0, 0),
-            compare_counts,
-            same_days,
-        )
+            same_days = (then.get("to_date", 0), then.get("on_spot_to_date", 0)) if then else (0, 0)
         by_month = history.get(store_id, {})
-        row["last_6_months"] = [by_month.get(month, 0) for month in months]
+        row: StoreRow = {
+            **store_row(
+                (current.get(store_id) or before[store_id])["name"],
+                (now["incidents"], now["on_spot"], now.get("later", 0)) if now else (0, 0, 0),
+                compare_counts,
+                same_days,
+                (now.get("cost_cents", 0), now.get("refunds", 0)) if now else (0, 0),
+            ),
+            "last_6_months": [by_month.get(month, 0) for month in months],
+        }
         rows.append(row)
     rows.sort(key=lambda r: sort_key(r["store"]))
     return rows
@@ -101,7 +142,7 @@ def incidents_by_store(
 
 def incidents_by_month(
     bind: Bind, *, period: Period, months: int = CHART_MONTHS, store: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[StoreMonth]:
     """{store, month, incidents} for the `months` months ending with the period's last
     month, every month of every store with incidents in them (0 where there were none)."""
     shown = months_ending(period, months)
@@ -109,7 +150,7 @@ def incidents_by_month(
         counts = _per_month(conn, shown, _store_filter(conn, store))
         query = select(STORE.c.id, STORE.c.name).where(STORE.c.id.in_(list(counts)))
         names = {r.id: r.name for r in conn.execute(query)} if counts else {}
-    rows = [
+    rows: list[StoreMonth] = [
         {"store": names[store_id], "month": month, "incidents": by_month.get(month, 0)}
         for store_id, by_month in counts.items()
         for month in shown
@@ -123,25 +164,38 @@ def store_row(
     counts: tuple[int, int, int],
     compare_counts: tuple[int, int] | None,
     same_days: tuple[int, int] | None = None,
-) -> dict[str, Any]:
+    cost: tuple[int, int] = (0, 0),
+) -> StoreCounts:
+    """`cost`: the remedies' cost in whole cents and the number of refunds."""
     incidents, on_spot, later = (int(n) for n in counts)
-    row: dict[str, Any] = {"store": name, **measure(incidents, on_spot, later)}
-    row["resolved"] = on_spot + later
-    row.update(rate_fields(on_spot + later, incidents, "resolved_"))
-    # Q7 asks for incidents against successfully resolved ones: 1.5 means three incidents
-    # for every two resolved (on the spot or later); undefined while none is resolved.
-    row["incidents_per_resolved"] = incidents / row["resolved"] if row["resolved"] else None
+    resolved = on_spot + later
+    resolved_rate, resolved_low, resolved_high = rate_triple(resolved, incidents)
+    comparison: Compared = {}
     if compare_counts is not None:
         compare_incidents, compare_on_spot = (int(n) for n in compare_counts)
-        row.update(compared(row, compare_incidents, compare_on_spot, same_days))
-    return row
+        comparison = compared((incidents, on_spot), compare_incidents, compare_on_spot, same_days)
+    return {
+        "store": name,
+        **on_spot_counts(incidents, on_spot),
+        "resolved_later": later,
+        "open": incidents - on_spot - later,
+        "resolved": resolved,
+        "resolved_rate": resolved_rate,
+        "resolved_rate_low": resolved_low,
+        "resolved_rate_high": resolved_high,
+        # Q7 asks for incidents against successfully resolved ones: 1.5 means three
+        # incidents for every two resolved (on the spot or later); undefined while none is.
+        "incidents_per_resolved": incidents / resolved if resolved else None,
+        **comparison,
+        **remedies(*cost),
+    }
 
 
 def store_totals(
-    rows: list[dict[str, Any]], *, with_compare: bool, partial: Partial | None = None
-) -> dict[str, Any]:
+    rows: list[StoreRow], *, with_compare: bool, partial: Partial | None = None
+) -> StoreRow:
     """The "All stores" line, in the same shape as a row."""
-    sums = sum_keys(rows, ["incidents", "resolved_on_spot", "resolved_later"])
+    sums = sum_keys(rows, ["incidents", "resolved_on_spot", "resolved_later", "refunds"])
     compare_sums = sum_keys(
         rows,
         [
@@ -164,8 +218,11 @@ def store_totals(
         if with_compare
         else None,
         same_days,
+        (remedy_cents(rows), sums["refunds"]),
     )
-    total["last_6_months"] = [
-        sum(r["last_6_months"][month] for r in rows) for month in range(SPARK_MONTHS)
-    ]
-    return total
+    return {
+        **total,
+        "last_6_months": [
+            sum(r["last_6_months"][month] for r in rows) for month in range(SPARK_MONTHS)
+        ],
+    }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Literal, NotRequired, TypedDict
 
 from sqlalchemy import func, select
 
@@ -20,11 +21,78 @@ from incidentlog.reports.common import (
     sort_key,
 )
 
-KIND_KEYS = {
+KindKey = Literal["roleplay_minutes", "new_material_minutes", "review_minutes"]
+KIND_KEYS: dict[str, KindKey] = {
     "roleplay": "roleplay_minutes",
     "new-material": "new_material_minutes",
     "review": "review_minutes",
 }
+
+
+class KindMinutes(TypedDict):
+    roleplay_minutes: int
+    new_material_minutes: int
+    review_minutes: int
+
+
+class TrainingTimeRow(KindMinutes):
+    """One agent's minutes of training, or "All agents"."""
+
+    agent: str
+    roleplay_minutes_per_month: float
+    new_to_review_ratio: float | None  # None when there was no review
+    sessions: int
+    roleplay_by_month: dict[str, int]  # YYYY-MM -> role-play minutes, months with some
+    # With --by-month: every month of the period -> minutes by kind.
+    months: NotRequired[dict[str, KindMinutes]]
+
+
+def _no_minutes() -> KindMinutes:
+    return {"roleplay_minutes": 0, "new_material_minutes": 0, "review_minutes": 0}
+
+
+@dataclass(slots=True)
+class _Tally:
+    """One agent's minutes while the query's groups are added up."""
+
+    name: str
+    minutes: KindMinutes = field(default_factory=_no_minutes)
+    sessions: int = 0
+    roleplay_by_month: dict[str, int] = field(default_factory=dict)
+    months: dict[str, KindMinutes] | None = None
+
+    @classmethod
+    def empty(cls, name: str, months: list[str] | None) -> _Tally:
+        by_month = None if months is None else {month: _no_minutes() for month in months}
+        return cls(name, months=by_month)
+
+    def add(self, kind: KindKey, month: str, minutes: int, sessions: int) -> None:
+        self.minutes[kind] += minutes
+        self.sessions += sessions
+        if kind == "roleplay_minutes":
+            self.roleplay_by_month[month] = self.roleplay_by_month.get(month, 0) + minutes
+        if self.months is not None and month in self.months:
+            self.months[month][kind] += minutes
+
+    def row(self, period: Period) -> TrainingTimeRow:
+        review = self.minutes["review_minutes"]
+        row: TrainingTimeRow = {
+            "agent": self.name,
+            "roleplay_minutes": self.minutes["roleplay_minutes"],
+            "new_material_minutes": self.minutes["new_material_minutes"],
+            "review_minutes": self.minutes["review_minutes"],
+            "roleplay_minutes_per_month": self.minutes["roleplay_minutes"]
+            / period.months_spanned(),
+            "new_to_review_ratio": self.minutes["new_material_minutes"] / review
+            if review
+            else None,
+            "sessions": self.sessions,
+            "roleplay_by_month": dict(sorted(self.roleplay_by_month.items())),
+        }
+        if self.months is not None:
+            row["months"] = self.months
+        return row
+
 
 # A month-by-month view is read across a screen or a spreadsheet row; ten years is plenty.
 MAX_MONTHS = 120
@@ -43,7 +111,7 @@ def period_months(period: Period) -> list[str]:
 
 def training_time(
     bind: Bind, *, period: Period, store: str | None = None, months: list[str] | None = None
-) -> list[dict[str, Any]]:
+) -> list[TrainingTimeRow]:
     """One row per agent, by name: every agent (with `store`, the agents who handled that
     store's incidents or attended its sessions), those without training with zeros — an
     agent who never role-plays is what the question is about.
@@ -77,77 +145,30 @@ def training_time(
             .where(*filters)
             .group_by(ATTENDANCE.c.agent_id, SESSION.c.month, SESSION.c.kind)
         ).all()
-        agents = {int(r.id): _empty_row(r.name, months) for r in conn.execute(agents_query)}
+        agents = {int(r.id): _Tally.empty(r.name, months) for r in conn.execute(agents_query)}
     for item in found:
-        row = agents.get(int(item.agent_id))
-        if row is None:  # every attendee is listed; a guard against a dangling attendance row
+        tally = agents.get(int(item.agent_id))
+        if tally is None:  # every attendee is listed; a guard against a dangling attendance row
             continue
-        minutes = int(item.minutes or 0)
-        row[KIND_KEYS[item.kind]] += minutes
-        row["sessions"] += int(item.sessions)
-        if item.kind == "roleplay":
-            by_month = row["roleplay_by_month"]
-            by_month[item.month] = by_month.get(item.month, 0) + minutes
-        if months is not None and item.month in row["months"]:
-            row["months"][item.month][KIND_KEYS[item.kind]] += minutes
-    rows = [_finish(row, period) for row in agents.values()]
+        tally.add(KIND_KEYS[item.kind], item.month, int(item.minutes or 0), int(item.sessions))
+    rows = [tally.row(period) for tally in agents.values()]
     rows.sort(key=lambda r: sort_key(r["agent"]))
     return rows
 
 
-def _finish(row: dict[str, Any], period: Period) -> dict[str, Any]:
-    row["roleplay_minutes_per_month"] = row["roleplay_minutes"] / period.months_spanned()
-    review = row["review_minutes"]
-    row["new_to_review_ratio"] = row["new_material_minutes"] / review if review else None
-    row["roleplay_by_month"] = dict(sorted(row["roleplay_by_month"].items()))
-    return row
-
-
-def _empty_row(name: str, months: list[str] | None = None) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "agent": name,
-        "roleplay_minutes": 0,
-        "new_material_minutes": 0,
-        "review_minutes": 0,
-        "roleplay_minutes_per_month": 0.0,
-        "new_to_review_ratio": None,
-        "sessions": 0,
-        "roleplay_by_month": {},
-    }
-    if months is not None:
-        row["months"] = {month: dict.fromkeys(KIND_KEYS.values(), 0) for month in months}
-    return row
-
-
 def training_time_totals(
-    rows: list[dict[str, Any]], period: Period, months: list[str] | None = None
-) -> dict[str, Any]:
+    rows: list[TrainingTimeRow], period: Period, months: list[str] | None = None
+) -> TrainingTimeRow:
     """The "All agents" line: minutes summed over the agents listed."""
-    total = _empty_row("All agents", months)
+    total = _Tally.empty("All agents", months)
     for row in rows:
-        for key in (*KIND_KEYS.values(), "sessions"):
-            total[key] += row[key]
+        for kind in KIND_KEYS.values():
+            total.minutes[kind] += row[kind]
+        total.sessions += row["sessions"]
         for month, minutes in row["roleplay_by_month"].items():
-            total["roleplay_by_month"][month] = total["roleplay_by_month"].get(month, 0) + minutes
-        for month, kinds in row.get("months", {}).items():
-            for key, minutes in kinds.items():
-                total["months"][month][key] += minutes
-    return _finish(total, period)
-
-
-def flat(row: dict[str, Any], months: list[str] | None) -> dict[str, Any]:
-    """The row for CSV: no object in a cell; each month's minutes in their own columns
-    (`roleplay_minutes_2026-03`, ...)."""
-    out = {k: v for k, v in row.items() if k not in ("roleplay_by_month", "months")}
-    for month in months or []:
-        for key, minutes in row["months"][month].items():
-            out[f"{key}_{month}"] = minutes
-    return out
-
-
-def csv_keys(months: list[str] | None) -> list[str]:
-    """The CSV columns, the same with rows or without."""
-    keys = list(flat(_empty_row(""), None))
-    for month in months or []:
-        keys += [f"{key}_{month}" for key in KIND_KEYS.values()]
-    return keys
+            total.roleplay_by_month[month] = total.roleplay_by_month.get(month, 0) + minutes
+        if total.months is not None:
+            for month, kinds in row.get("months", {}).items():
+                for kind in KIND_KEYS.values():
+                    total.months[month][kind] += kinds[kind]
+    return total.row(period)

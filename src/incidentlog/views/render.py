@@ -300,6 +300,15 @@ def fit_table(
     stages += [(kept, False, True), (kept, True, True)]
     if any(c.under for c in kept):
         stages.append((_merged(kept), True, True))
+    # A column that can step aside does so before any cell has to wrap: a store's name on
+    # two lines reads worse than a table without its sparkline.
+    for kept in [s[0] for s in stages[: len(dropped) + 1]]:
+        texts = _cells(rows, kept, footer, False)
+        sizes = [_measure(t, c.no_wrap, c.markup) for t, c in zip(texts, kept, strict=True)]
+        if sum(high for _, high in sizes) + 3 * len(kept) - 1 <= width:
+            return _build(
+                rows, kept, footer, False, _share(sizes, width - 3 * len(kept) + 1), False
+            )
     for kept, wrap, narrow in stages:
         texts = _cells(rows, kept, footer, narrow)
         sizes = [

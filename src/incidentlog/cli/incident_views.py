@@ -78,9 +78,9 @@ def incident_columns(unit: str | None = None) -> list[Any]:
 
 def follow_up_columns() -> list[Any]:
     """`follow-ups`: who it is, when the follow-up is due, and whether anyone checked back."""
-    from incidentlog.views.render import Column, short_date
-
     from dataclasses import replace
+
+    from incidentlog.views.render import Column, short_date
 
     number, when, *named = incident_columns()[:7]
     return [

@@ -460,7 +460,7 @@ def follow_ups(
 
 @app.command()
 def undo() -> None:
-    """Reverse the most recent change (add, edit, resolve, delete, import, merge...).
+    """Reverse the most recent change (add, edit, resolve, reopen, check, delete, import...).
 
     Example: incidentlog undo
     """

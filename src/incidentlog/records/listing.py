@@ -122,7 +122,7 @@ def follow_ups(conn: Conn, f: IncidentFilter, *, today: dt.date) -> list[dict[st
         # Open incidents first, as before, overdue first; then the check-backs due, the
         # latest first: a call about last week's case still helps, one about last year's not.
         + f" ORDER BY CASE WHEN {OPEN} THEN 0 ELSE 1 END,"
-        " CASE WHEN i.follow_up IS NOT NULL AND i.follow_up < :today THEN 0 ELSE 1 END,"
+        f" CASE WHEN {OPEN} AND i.follow_up IS NOT NULL AND i.follow_up < :today THEN 0 ELSE 1 END,"
         f" CASE WHEN {OPEN} THEN COALESCE(i.follow_up, i.day) END,"
         " i.follow_up DESC, i.at, i.id"
     )

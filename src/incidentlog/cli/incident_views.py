@@ -82,12 +82,11 @@ def follow_up_columns() -> list[Any]:
 
     from incidentlog.views.render import Column, short_date
 
-    number, when, *named = incident_columns()[:7]
+    *who, status = incident_columns()[:7]
     return [
-        number,
-        # When it happened matters less here than when to call: it steps aside first.
-        replace(when, drop=2),
-        *named,
+        *who,
+        # Last resort on a narrow screen: "to check" goes under the date it was due.
+        replace(status, under="follow_up"),
         Column("follow_up", "Follow up", show=lambda v, _r: v or "—", narrow=short_date),
         Column(
             "overdue_days",

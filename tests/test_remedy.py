@@ -186,3 +186,35 @@ def test_the_clerk_is_asked_for_a_remedy_only_when_wanted(
     # given on the line: not asked again
     out = cli("add", "Cy", "--remedy", "apology", input="billing\ny\nNorth\nJane\n\n\n").stdout
     assert "Record a remedy" not in out
+
+
+def test_the_outbox_keeps_severity_remedy_and_cost(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    if backend != "postgres":  # a server of its own, stopped and started again
+        pytest.skip("the outbox is for a database server that cannot be reached")
+    from tests import pg
+
+    try:
+        server = pg.start_server()
+    except pg.PostgresUnavailable as exc:
+        if pg.required():
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    try:
+        monkeypatch.setenv("INCIDENTLOG_DB", server.create_database())
+        cli.add("First", at="2026-05-19 09:00")
+        server.halt()
+        kept = cli("add", "Ann", "--reason", "billing", "--resolved", "--store", "North",
+                   "--agent", "Jane", "--at", "2026-05-19 10:00", "--severity", "high",
+                   "--remedy", "voucher", "--cost", "15.25")  # fmt: skip
+        assert "kept in this till's outbox" in kept.stderr
+        server.resume()
+        rows = {r["customer"]: r for r in cli("list", "--format", "json").json()}
+        assert (rows["Ann"]["severity"], rows["Ann"]["remedy"], rows["Ann"]["cost"]) == (
+            "high",
+            "voucher",
+            15.25,
+        )
+    finally:
+        server.stop()

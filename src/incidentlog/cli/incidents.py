@@ -302,6 +302,11 @@ def edit(
     from incidentlog.records.fields import normalise_remedy, normalise_severity
     from incidentlog.records.recording import edit_incident
 
+    # Checked here to name the option; given empty (""), they are cleared.
+    if severity is not None:
+        severity = normalise_severity(severity, "--severity") or ""
+    if remedy is not None:
+        remedy = normalise_remedy(remedy, "--remedy") or ""
     changes: dict[str, Any] = {
         k: v
         for k, v in {
@@ -316,10 +321,8 @@ def edit(
             "at": incident_input.when(at),
             "channel": channel,
             "follow_up": incident_input.follow_up(follow_up, incident_input.when(at)),
-            "severity": severity
-            if severity is None
-            else normalise_severity(severity, "--severity") or "",
-            "remedy": remedy if remedy is None else normalise_remedy(remedy, "--remedy") or "",
+            "severity": severity,
+            "remedy": remedy,
         }.items()
         if v is not None
     }

@@ -330,7 +330,7 @@ def test_show_json_imports_as_it_is(cli: Cli, tmp_path: Path) -> None:
     cli("resolve", str(incident), "--resolution", "Replaced it", "--at", "2026-05-02 09:00")
     shown = cli("show", str(incident), "--format", "json").json()
     assert shown["history"] and "checks" in shown
-    path = write(tmp_path / "one.json", json.dumps(shown))
+    path = write(tmp_path / "one.json", json.dumps([shown][0]))
     target = str(tmp_path / "other.db")
     cli("--db", target, "import", str(path), "--new-store", "--new-agent")
     [copied] = everything(cli, "--db", target)

@@ -97,3 +97,24 @@ def test_without_every_value_nothing_is_kept(
     assert "Cannot connect" in result.stderr
     assert not outbox_folder(tmp_path).exists()
     assert "outbox is empty" in cli("db", "outbox").stdout
+
+
+@pytest.mark.postgres
+def test_the_outbox_keeps_severity_remedy_and_cost(
+    cli: Cli, server: pg.PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INCIDENTLOG_DB", server.create_database())
+    cli("add", "First", "--reason", "billing", "--resolved", "--store", "North", "--agent",
+        "Jane", "--new-store", "--new-agent", "--at", "2026-05-19 09:00")  # fmt: skip
+    server.halt()
+    kept = cli("add", "Ann", "--reason", "billing", "--resolved", "--store", "North",
+               "--agent", "Jane", "--at", "2026-05-19 10:00", "--severity", "high",
+               "--remedy", "voucher", "--cost", "15.25")  # fmt: skip
+    assert "kept in this till's outbox" in kept.stderr
+    server.resume()
+    rows = {r["customer"]: r for r in cli("list", "--format", "json").json()}
+    assert (rows["Ann"]["severity"], rows["Ann"]["remedy"], rows["Ann"]["cost"]) == (
+        "high",
+        "voucher",
+        15.25,
+    )

@@ -417,10 +417,12 @@ def test_prompts_for_missing_values_on_a_terminal(
             "parcel late",
             "call back",
             "2026-05-22",
+            "",  # no remedy: the clerk's default
         ]
     )
     result = cli("add", "Marta Sousa", input=answers + "\n")
     assert "Reason (late delivery or a new one)" in result.stdout
+    assert "Record a remedy? [y/N]" in result.stdout
     assert "Recorded incident #2 for Marta Sousa at Harbour Street" in result.stdout
     row = cli("show", "2", "--format", "json").json()
     assert row["follow_up"] == "2026-05-22" and row["description"] == "parcel late"

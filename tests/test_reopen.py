@@ -58,7 +58,13 @@ def test_list_json_of_open_and_on_the_spot_incidents_has_the_new_keys(cli: Cli) 
         (None, None, []),
     ]
     csv_lines = cli("list", "--format", "csv").stdout.splitlines()
-    assert csv_lines[0].split(",")[-2:] == ["later_resolution", "checks"]
+    assert csv_lines[0].split(",")[-5:] == [
+        "later_resolution",
+        "severity",
+        "remedy",
+        "cost",
+        "checks",
+    ]
     empty = cli("list", "--period", "2025", "--format", "csv").stdout.splitlines()
     assert empty == [csv_lines[0]]  # the same columns with no rows
 

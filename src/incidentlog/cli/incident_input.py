@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
     from incidentlog.storage.connection import Conn
+
+SeverityOption = Annotated[
+    str | None, typer.Option("--severity", help="How severe: low, medium or high.")
+]
+RemedyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--remedy", help="What was given: refund, voucher, replacement, repair, apology or other."
+    ),
+]
+CostOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cost", metavar="AMOUNT", help="What the remedy cost, e.g. 12.50 (needs --remedy)."
+    ),
+]
 
 
 def when(text: str | None) -> dt.datetime | None:
@@ -31,6 +47,35 @@ def follow_up(text: str | None, at: dt.datetime | None = None) -> dt.date | None
     return parse_follow_up(
         text, today=clock().today(), now=clock().now(), since=at.date() if at else None
     )
+
+
+def cost(text: str | None, source: str = "--cost") -> int | None:
+    """An amount as whole cents; None when not given."""
+    if text is None:
+        return None
+    from incidentlog.core.money import parse_cost
+
+    return parse_cost(text, source)
+
+
+def remedy_fields(
+    severity: str | None, remedy: str | None, cost_text: str | None
+) -> dict[str, Any]:
+    """`--severity`, `--remedy` and `--cost` checked before anything is opened or written."""
+    from incidentlog.records.fields import (
+        check_remedy_cost,
+        normalise_remedy,
+        normalise_severity,
+    )
+
+    cents = cost(cost_text)
+    chosen = normalise_remedy(remedy, "--remedy")
+    check_remedy_cost(chosen, cents)
+    return {
+        "severity": normalise_severity(severity, "--severity"),
+        "remedy": chosen,
+        "cost": cents,
+    }
 
 
 def _known(conn: Conn, table: str) -> list[str]:
@@ -73,3 +118,30 @@ def prompt_missing(conn: Conn, values: dict[str, Any]) -> None:
         values["follow_up"] = follow_up(
             answer.split(" ", 1)[1] if answer.startswith(suggested.strftime("%A ")) else answer
         )
+    # Most calls end without one: one question, "no" by default, keeps the clerk quick.
+    if all(values.get(k) is None for k in ("severity", "remedy", "cost")) and typer.confirm(
+        "Record a remedy?", default=False
+    ):
+        _prompt_remedy(values)
+
+
+def _prompt_remedy(values: dict[str, Any]) -> None:
+    from incidentlog.core.errors import InvalidInput
+    from incidentlog.core.vocabulary import REMEDIES
+    from incidentlog.records.fields import normalise_remedy
+    from incidentlog.views.console import note
+
+    while values["remedy"] is None:
+        try:
+            values["remedy"] = normalise_remedy(
+                typer.prompt(f"Remedy ({', '.join(REMEDIES)})"), "the answer"
+            )
+        except InvalidInput as exc:
+            note(str(exc))
+    while True:
+        answer = typer.prompt("Cost (blank for none)", default="", show_default=False)
+        try:
+            values["cost"] = cost(answer, "the cost") if answer.strip() else None
+            return
+        except InvalidInput as exc:
+            note(str(exc))

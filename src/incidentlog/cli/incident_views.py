@@ -23,7 +23,34 @@ def incident_csv_keys(*extra: str) -> list[str]:
     return keys + [k for k in extra if k not in keys]
 
 
-def incident_columns() -> list[Any]:
+def currency() -> str | None:
+    """The currency amounts are shown in (`config set currency EUR`), if any."""
+    from incidentlog.storage import config
+
+    return config.load().get("currency")
+
+
+def cents(amount: Any) -> int | None:
+    """A JSON amount (12.5) back to whole cents, through its decimal text, not float arithmetic."""
+    from decimal import Decimal
+
+    return None if amount is None else int(Decimal(str(amount)) * 100)
+
+
+def cost_text(amount: Any, unit: str | None) -> str:
+    from incidentlog.core.money import format_cost
+
+    return format_cost(cents(amount), unit)
+
+
+def remedy_text(incident: dict[str, Any], unit: str | None = None) -> str:
+    """`refund, EUR 24.90`: the remedy and what it cost."""
+    shown = cost_text(incident.get("cost"), unit or currency())
+    return ", ".join(str(v) for v in (incident.get("remedy"), shown) if v)
+
+
+def incident_columns(unit: str | None = None) -> list[Any]:
+    """The columns of a list of incidents; `unit` is the currency costs are shown in."""
     from incidentlog.views.render import Column, short_date
 
     return [
@@ -40,7 +67,47 @@ def incident_columns() -> list[Any]:
         Column("store", "Store"),
         Column("agent", "Agent"),
         Column("status", "Status"),
+        # On a narrow screen the remedy goes before the names that say whose incident it is.
+        Column("severity", "Severity", show=lambda v, _r: v or "", drop=1),
+        Column("remedy", "Remedy", show=lambda v, _r: v or "", drop=2),
+        Column(
+            "cost", "Cost", "right", show=lambda v, _r: cost_text(v, unit), no_wrap=True, drop=3
+        ),
     ]
+
+
+def follow_up_columns() -> list[Any]:
+    """`follow-ups`: who it is, when the follow-up is due, and whether anyone checked back."""
+    from dataclasses import replace
+
+    from incidentlog.views.render import Column, short_date
+
+    *who, status = incident_columns()[:7]
+    return [
+        *who,
+        # Last resort on a narrow screen: "to check" goes under the date it was due.
+        replace(status, under="follow_up"),
+        Column("follow_up", "Follow up", show=lambda v, _r: v or "—", narrow=short_date),
+        Column(
+            "overdue_days",
+            "Overdue",
+            "right",
+            show=lambda v, _r: f"{v} day{'s' if v != 1 else ''}" if v else "",
+            style="red",
+        ),
+        # Whether anyone checked back matters less than who to call: it goes first when narrow.
+        Column("last_check", "Checked", show=_checked, narrow=_checked_short, drop=1),
+    ]
+
+
+def _checked(value: Any, row: dict[str, Any]) -> str:
+    if not row.get("checked"):
+        return "no"
+    return f"{value}, {str(row['last_check_at']).replace('T', ' ')[:10]}"
+
+
+def _checked_short(value: Any, row: dict[str, Any]) -> str:
+    return str(value) if row.get("checked") else "no"
 
 
 def checks_text(checks: list[dict[str, Any]]) -> str:
@@ -51,7 +118,8 @@ def checks_text(checks: list[dict[str, Any]]) -> str:
     )
 
 
-def show_card(incident: dict[str, Any]) -> None:
+def show_card(incident: dict[str, Any], unit: str | None = None) -> None:
+    shown = {**incident, "cost": cost_text(incident.get("cost"), unit)}
     labels = [
         ("customer", "Customer"),
         ("contact", "Contact"),
@@ -66,10 +134,13 @@ def show_card(incident: dict[str, Any]) -> None:
         ("follow_up", "Follow up"),
         ("resolved_at", "Resolved at"),
         ("later_resolution", "Resolved with"),
+        ("severity", "Severity"),
+        ("remedy", "Remedy"),
+        ("cost", "Cost"),
     ]
     echo(f"Incident #{incident['id']}", bold=True)
     for key, label in labels:
-        value = incident.get(key)
+        value = shown.get(key)
         if value not in (None, ""):
             echo(
                 f"  {label + ':':<15}{str(value).replace('T', ' ') if key in ('at', 'resolved_at') else value}"

@@ -1,4 +1,5 @@
-"""The incident commands: add, list, show, edit, resolve, reopen, delete, follow-ups, undo.
+"""The incident commands: add, list, show, edit, resolve, reopen, check, delete, follow-ups,
+undo (`check` itself is in `checkbacks.py`).
 
 What they read and ask is in `incident_input.py`; how an incident is shown (its columns,
 the card of `show`, the line `add` prints) in `incident_views.py`.
@@ -10,12 +11,15 @@ from typing import Annotated, Any
 
 import typer
 
-from incidentlog.cli import common, incident_input
+from incidentlog.cli import checkbacks, common, incident_input
 from incidentlog.cli.common import FormatOption, FromOption, LimitOption, PeriodOption, ToOption
 from incidentlog.cli.incident_views import (
     checks_text,
+    currency,
+    follow_up_columns,
     incident_columns,
     incident_csv_keys,
+    remedy_text,
     report_recorded,
     show_card,
     status_line,
@@ -99,6 +103,9 @@ def add(
             "--follow-up", help="Follow-up date for an open incident.", click_type=WhenType("day")
         ),
     ] = None,
+    severity: incident_input.SeverityOption = None,
+    remedy: incident_input.RemedyOption = None,
+    cost: incident_input.CostOption = None,
     new_store: NewStore = False,
     new_agent: NewAgent = False,
     new_reason: NewReason = False,
@@ -125,6 +132,7 @@ def add(
         "agent": agent or defaults.get("agent"),
         "description": description,
         "resolution": resolution,
+        **incident_input.remedy_fields(severity, remedy, cost),
     }
     when = incident_input.when(at) or now().replace(microsecond=0)
     values["follow_up"] = incident_input.follow_up(follow_up, when)
@@ -146,6 +154,9 @@ def add(
             contact=contact,
             channel=channel,
             follow_up=values["follow_up"],
+            severity=values["severity"],
+            remedy=values["remedy"],
+            cost_cents=values["cost"],
         )
 
     # With every value given, a server that is away does not lose the record (the outbox).
@@ -226,11 +237,11 @@ def list_(
         rows = [{**row, "checks": checks_text(row["checks"])} for row in rows]
     render(
         rows,
-        incident_columns(),
+        incident_columns(currency()),
         fmt,
         title=title,
         empty="No incidents match.",
-        csv_keys=incident_csv_keys("later_resolution", "checks"),
+        csv_keys=incident_csv_keys("later_resolution", "severity", "remedy", "cost", "checks"),
     )
 
 
@@ -250,9 +261,10 @@ def show(
     with common.connect() as conn:
         incident = show_incident(conn, incident_id)
     if fmt == "table":
-        show_card(incident)
+        show_card(incident, currency())
     else:
-        render([incident], incident_columns(), fmt, document=incident if fmt == "json" else None)
+        columns = incident_columns(currency())
+        render([incident], columns, fmt, document=incident if fmt == "json" else None)
 
 
 @app.command()
@@ -280,16 +292,29 @@ def edit(
         str | None,
         typer.Option("--follow-up", help="New follow-up date.", click_type=WhenType("day")),
     ] = None,
+    severity: incident_input.SeverityOption = None,
+    remedy: incident_input.RemedyOption = None,
+    cost: Annotated[
+        str | None,
+        typer.Option("--cost", metavar="AMOUNT", help="What the remedy cost, e.g. 12.50."),
+    ] = None,
     new_store: NewStore = False,
     new_agent: NewAgent = False,
     new_reason: NewReason = False,
 ) -> None:
-    """Correct fields of an incident (only the ones given change).
+    """Correct fields of an incident (only the ones given change; an empty --contact,
+    --channel, --severity, --remedy or --cost clears it).
 
     Example: incidentlog edit 42 --reason "late delivery" --agent Jane
     """
+    from incidentlog.records.fields import normalise_remedy, normalise_severity
     from incidentlog.records.recording import edit_incident
 
+    # Checked here to name the option; given empty (""), they are cleared.
+    if severity is not None:
+        severity = normalise_severity(severity, "--severity") or ""
+    if remedy is not None:
+        remedy = normalise_remedy(remedy, "--remedy") or ""
     changes: dict[str, Any] = {
         k: v
         for k, v in {
@@ -304,9 +329,13 @@ def edit(
             "at": incident_input.when(at),
             "channel": channel,
             "follow_up": incident_input.follow_up(follow_up, incident_input.when(at)),
+            "severity": severity,
+            "remedy": remedy,
         }.items()
         if v is not None
     }
+    if cost is not None:  # empty clears it
+        changes["cost_cents"] = incident_input.cost(cost) if cost.strip() else None
     with common.connect() as conn:
         recorded = edit_incident(
             conn,
@@ -329,18 +358,29 @@ def resolve(
             "--at", help="When it was resolved (default: now).", click_type=WhenType("moment")
         ),
     ] = None,
+    remedy: incident_input.RemedyOption = None,
+    cost: incident_input.CostOption = None,
 ) -> None:
-    """Record the later resolution of an open incident.
+    """Record the later resolution of an open incident (and the remedy it took).
 
-    Example: incidentlog resolve 42 --resolution "refund sent" --at "yesterday 16:00"
+    Example: incidentlog resolve 42 --resolution "refund sent" --remedy refund --cost 24.90
     """
     from incidentlog.cli.context import now
+    from incidentlog.records.fields import normalise_remedy
     from incidentlog.records.recording import resolve_incident
 
     when = incident_input.when(at) or now().replace(microsecond=0)
+    chosen = normalise_remedy(remedy, "--remedy")
+    cents = incident_input.cost(cost)
     with common.connect() as conn:
-        incident = resolve_incident(conn, incident_id, resolution, when)
-    echo(f"Resolved incident #{incident['id']} ({incident['customer']}) on {when:%Y-%m-%d %H:%M}.")
+        incident = resolve_incident(
+            conn, incident_id, resolution, when, remedy=chosen, cost_cents=cents
+        )
+    given = remedy_text(incident) if chosen or cents is not None else ""
+    echo(
+        f"Resolved incident #{incident['id']} ({incident['customer']}) on "
+        f"{when:%Y-%m-%d %H:%M}{f' — {given}' if given else ''}."
+    )
 
 
 @app.command()
@@ -363,6 +403,9 @@ def reopen(
     with common.connect() as conn:
         incident = reopen_incident(conn, incident_id, now(), note or "")
     echo(f"Reopened incident #{incident['id']} ({incident['customer']}) — {status_line(incident)}.")
+
+
+app.command()(checkbacks.check)
 
 
 @app.command()
@@ -400,13 +443,16 @@ def follow_ups(
     limit: LimitOption = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Open incidents, overdue follow-ups first (default: all time).
+    """Open incidents and check-backs due, overdue first (default: all time).
+
+    A resolved incident whose follow-up day has come and nobody checked back with the
+    customer yet is listed as "to check" (`incidentlog check ID --satisfied` records it).
 
     Example: incidentlog follow-ups --store North
     """
     from incidentlog.cli.context import today
     from incidentlog.records.listing import follow_ups as open_incidents
-    from incidentlog.views.render import Column, check_format, render, short_date
+    from incidentlog.views.render import check_format, render
 
     fmt = check_format(fmt)
     chosen = common.period(period, from_, to, default=None)
@@ -414,30 +460,21 @@ def follow_ups(
         rows = open_incidents(
             conn, _filter(chosen, store, agent, None, None, True, limit), today=today()
         )
-    columns = [
-        *incident_columns()[:6],
-        Column("follow_up", "Follow up", show=lambda v, _r: v or "—", narrow=short_date),
-        Column(
-            "overdue_days",
-            "Overdue",
-            "right",
-            show=lambda v, _r: f"{v} day{'s' if v != 1 else ''}" if v else "",
-            style="red",
-        ),
-    ]
     render(
         rows,
-        columns,
+        follow_up_columns(),
         fmt,
-        title="Open incidents",
-        empty="No open incidents. Well done.",
-        csv_keys=incident_csv_keys("days_open", "overdue_days"),
+        title="Follow-ups",
+        empty="No open incidents and no check-backs due. Well done.",
+        csv_keys=incident_csv_keys(
+            "days_open", "overdue_days", "checked", "last_check", "last_check_at"
+        ),
     )
 
 
 @app.command()
 def undo() -> None:
-    """Reverse the most recent change (add, edit, resolve, delete, import, merge...).
+    """Reverse the most recent change (add, edit, resolve, reopen, check, delete, import...).
 
     Example: incidentlog undo
     """

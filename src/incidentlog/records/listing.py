@@ -10,7 +10,14 @@ from typing import Any
 from incidentlog.core import names
 from incidentlog.core.errors import NotFound
 from incidentlog.records import entities
-from incidentlog.records.recording import INCIDENT_SELECT, incident_public, with_checks
+from incidentlog.records.reading import (
+    INCIDENT_FIELDS,
+    INCIDENT_FROM,
+    INCIDENT_SELECT,
+    incident_public,
+    minutes,
+    with_checks,
+)
 from incidentlog.storage.connection import Conn, as_date
 
 
@@ -79,16 +86,45 @@ def iter_incidents(
         yield incident_public(row)
 
 
+# Still open: not resolved on the spot, and not resolved later.
+OPEN = "i.resolved_on_spot = :false AND i.resolved_at IS NULL"
+# Resolved, its follow-up day has come, and nobody went back to the customer yet.
+TO_CHECK = (
+    "i.follow_up IS NOT NULL AND i.follow_up <= :today"
+    " AND (i.resolved_on_spot = :true OR i.resolved_at IS NOT NULL)"
+    " AND NOT EXISTS (SELECT 1 FROM incident_event e"
+    " WHERE e.incident_id = i.id AND e.kind = 'check')"
+)
+# The latest check-back of each incident, and how many it had.
+CHECKS = """,
+       (SELECT COUNT(*) FROM incident_event e
+        WHERE e.incident_id = i.id AND e.kind = 'check') AS check_count,
+       (SELECT e.outcome FROM incident_event e WHERE e.incident_id = i.id AND e.kind = 'check'
+        ORDER BY e.at DESC, e.id DESC LIMIT 1) AS last_check,
+       (SELECT e.at FROM incident_event e WHERE e.incident_id = i.id AND e.kind = 'check'
+        ORDER BY e.at DESC, e.id DESC LIMIT 1) AS last_check_at"""
+
+
 def follow_ups(conn: Conn, f: IncidentFilter, *, today: dt.date) -> list[dict[str, Any]]:
-    """Open incidents: overdue first (most overdue first), then by follow-up date, then age."""
-    f = IncidentFilter(**{**f.__dict__, "open_only": True})
+    """What needs someone to go back to: open incidents, overdue first (most overdue first),
+    then by follow-up date, then age; then resolved ones whose follow-up day has come with
+    no check-back yet ("to check"), the latest due first."""
+    f = IncidentFilter(**{**f.__dict__, "open_only": False})
     where, params = where_clause(conn, f)
-    params["today"] = today
+    params.update(today=today, true=True, false=False)
+    where += (" AND " if where else " WHERE ") + f"(({OPEN}) OR ({TO_CHECK}))"
     sql = (
-        INCIDENT_SELECT
+        "SELECT"
+        + INCIDENT_FIELDS
+        + CHECKS
+        + INCIDENT_FROM
         + where
-        + " ORDER BY CASE WHEN i.follow_up IS NOT NULL AND i.follow_up < :today THEN 0 ELSE 1 END,"
-        " COALESCE(i.follow_up, i.day), i.at, i.id"
+        # Open incidents first, as before, overdue first; then the check-backs due, the
+        # latest first: a call about last week's case still helps, one about last year's not.
+        + f" ORDER BY CASE WHEN {OPEN} THEN 0 ELSE 1 END,"
+        f" CASE WHEN {OPEN} AND i.follow_up IS NOT NULL AND i.follow_up < :today THEN 0 ELSE 1 END,"
+        f" CASE WHEN {OPEN} THEN COALESCE(i.follow_up, i.day) END,"
+        " i.follow_up DESC, i.at, i.id"
     )
     if f.limit is not None:
         sql += " LIMIT :limit"
@@ -98,7 +134,14 @@ def follow_ups(conn: Conn, f: IncidentFilter, *, today: dt.date) -> list[dict[st
         item = incident_public(row)
         due = as_date(row["follow_up"])
         opened = as_date(row["at"])
-        item["days_open"] = (today - opened).days if opened else None
+        still_open = item["status"] == "open"
+        if not still_open:
+            item["status"] = "to check"
+        # An incident resolved is no longer "open": its age stops mattering.
+        item["days_open"] = (today - opened).days if opened and still_open else None
         item["overdue_days"] = (today - due).days if due and due < today else 0
+        item["checked"] = bool(row["check_count"])
+        item["last_check"] = row["last_check"]
+        item["last_check_at"] = minutes(row["last_check_at"])
         rows.append(item)
     return rows

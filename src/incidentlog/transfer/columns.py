@@ -37,7 +37,19 @@ KINDS = ("incidents", "training")
 # derived (the check-backs and the history are the incident's events), so their output
 # imports as it is.
 IGNORED_COLUMNS = frozenset(
-    {"id", "status", "snippet", "days_open", "overdue_days", "rank", "checks", "history"}
+    {
+        "id",
+        "status",
+        "snippet",
+        "days_open",
+        "overdue_days",
+        "rank",
+        "checks",
+        "history",
+        "checked",
+        "last_check",
+        "last_check_at",
+    }
 )
 ALIASES = {"on": "date", "day": "date", "resolved_on_spot": "resolved"}
 BOOLEANS = {

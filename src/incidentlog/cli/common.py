@@ -84,7 +84,7 @@ def database(*, create: bool = False) -> Database:
         raise DomainError(f"No database at {db.describe()}.")
     from incidentlog.cli.welcome import welcome
 
-    welcome()
+    welcome(db)
     raise typer.Exit(0)
 
 

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
+from incidentlog.core import config
 from incidentlog.core.errors import NotFound
-from incidentlog.storage import config
 from incidentlog.views.console import echo
 
 app = typer.Typer(no_args_is_help=True)

@@ -100,7 +100,7 @@ def _tour(result: DemoResult) -> None:
 
 def _choose(*, remove: bool, keep: bool, force: bool) -> None:
     from incidentlog.core.invocation import command
-    from incidentlog.demo import guard as sample
+    from incidentlog.records import sample
 
     if remove and keep:
         raise InvalidInput("--remove and --keep exclude each other; choose one.")

@@ -25,7 +25,7 @@ def incident_csv_keys(*extra: str) -> list[str]:
 
 def currency() -> str | None:
     """The currency amounts are shown in (`config set currency EUR`), if any."""
-    from incidentlog.storage import config
+    from incidentlog.core import config
 
     return config.load().get("currency")
 

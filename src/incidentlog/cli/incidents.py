@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from incidentlog.cli import checkbacks, common, incident_input
+from incidentlog.cli import checkbacks, common, incident_input, sample
 from incidentlog.cli.common import FormatOption, FromOption, LimitOption, PeriodOption, ToOption
 from incidentlog.cli.incident_views import (
     checks_text,
@@ -118,9 +118,9 @@ def add(
     from functools import partial
 
     from incidentlog.cli.context import now
+    from incidentlog.core import config
     from incidentlog.core.errors import NearDuplicate
     from incidentlog.records.recording import IncidentInput, add_incident
-    from incidentlog.storage import config
     from incidentlog.storage.connection import retrying
 
     defaults = config.load()
@@ -172,6 +172,7 @@ def add(
                 )
                 raise InvalidInput(f"Missing {names} (no terminal to ask on).")
             incident_input.prompt_missing(conn, values)
+        sample.settle(conn)  # a real record must not silently join the demo's sample
         while True:
             data = build()
             try:

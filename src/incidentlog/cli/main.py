@@ -209,9 +209,10 @@ def callback(
     fixed = None if today is None else Clock.pinned_to(today, "--today")
     ctx.obj = App(db=db, fixed_clock=fixed)
     if ctx.invoked_subcommand is None:
+        from incidentlog.cli.common import locate
         from incidentlog.cli.welcome import welcome
 
-        welcome()
+        welcome(locate())
 
 
 app.add_typer(incidents.app)

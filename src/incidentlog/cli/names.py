@@ -34,8 +34,7 @@ def _uses(table: str, counts: dict[str, int]) -> str:
 
 def _config_note(table: str, old_key: str, new_name: str) -> None:
     """This till's default store or agent, if it still names what was renamed or merged away."""
-    from incidentlog.core import names
-    from incidentlog.storage import config
+    from incidentlog.core import config, names
 
     if table not in ("store", "agent"):
         return

@@ -38,10 +38,10 @@ def resolution(
     Example: incidentlog report resolution --by agent --compare last-month
     """
     from incidentlog.cli.context import today
+    from incidentlog.core import config
     from incidentlog.core.errors import InvalidInput
     from incidentlog.reports.common import partial
     from incidentlog.reports.resolution import GROUPINGS, resolution_report
-    from incidentlog.storage import config
     from incidentlog.views import resolution_columns as view_of
     from incidentlog.views.render import check_format, render
 

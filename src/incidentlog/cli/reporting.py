@@ -55,13 +55,22 @@ def reading() -> Iterator[Connection]:
 def document(
     report: str, period: Period, compare: Period | None, rows: list[Any], **extra: Any
 ) -> dict[str, Any]:
-    return {
-        "report": report,
-        "period": period.as_json(),
-        "compare": compare.as_json() if compare else None,
-        "rows": rows,
-        **extra,
-    }
+    from incidentlog.cli.sample import mark_report
+    from incidentlog.views.render import ReportDocument
+
+    # A report says when the demo's sample records are in it: `demo_records` in JSON, and
+    # a line under the table while they are mixed with real ones.
+    marked, note = mark_report(
+        {
+            "report": report,
+            "period": period.as_json(),
+            "compare": compare.as_json() if compare else None,
+            "rows": rows,
+            **extra,
+        },
+        None,
+    )
+    return ReportDocument(marked, note=note)
 
 
 def caption(*lines: str | None) -> str | None:

@@ -24,7 +24,7 @@ app = typer.Typer(no_args_is_help=True)
 
 def _currency() -> str | None:
     """How remedy costs are shown (`config set currency EUR`); amounts are stored without."""
-    from incidentlog.storage import config
+    from incidentlog.core import config
 
     return config.get("currency")
 

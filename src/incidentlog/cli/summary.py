@@ -90,7 +90,7 @@ def summary(
             indent = " " * (len(line) - len(line.lstrip()) + 2)
             for part in wrap_lines(line, width, indent):
                 echo(part, bold=n == 0)
-        from incidentlog.demo.guard import mark_report  # says when demo and real records mix
+        from incidentlog.cli.sample import mark_report  # says when demo and real records mix
 
         note = mark_report({"report": "summary", "period": chosen.as_json()}, None)[1]
         if note:
@@ -140,8 +140,8 @@ def _summary_format(fmt: str, to: list[str] | None, sender: str | None) -> str:
 def aftercare_line(totals: dict[str, Any]) -> str:
     """ "After the incident: 67% satisfied (of 3 who answered a check-back); remedies
     cost EUR 35.50." """
+    from incidentlog.core import config
     from incidentlog.core.money import format_cost
-    from incidentlog.storage import config
     from incidentlog.views import display as d
 
     answered = totals["satisfied"] + totals["not_satisfied"]
@@ -169,6 +169,7 @@ def summary_lines(found: dict[str, Any], week: Period) -> list[str]:
 
 def summary_columns() -> list[Any]:
     """The weekly summary's store table (HTML and the mail's HTML part)."""
+    from incidentlog.core.numbers import signed
     from incidentlog.views import display as d
     from incidentlog.views.render import Column
 
@@ -176,7 +177,7 @@ def summary_columns() -> list[Any]:
         Column("store", "Store"),
         Column("incidents", "Incidents", "right", show=lambda v, _r: f"{v:,}"),
         Column("compare_incidents", "Week before", "right", show=lambda v, _r: f"{v:,}"),
-        Column("change", "Change", "right", show=lambda v, _r: d.signed(v)),
+        Column("change", "Change", "right", show=lambda v, _r: signed(v)),
         Column("rate", "On the spot", "right", show=lambda v, _r: d.pct(v)),
         Column("weekly", "Last 9 weeks", chart=True),
     ]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from incidentlog.cli import common
+from incidentlog.cli import common, sample
 from incidentlog.cli.common import FormatOption, FromOption, PeriodOption, ToOption
 from incidentlog.cli.params import WhenType
 from incidentlog.views.console import echo, is_interactive, note
@@ -54,10 +54,10 @@ def add(
     Example: incidentlog training add --topic "De-escalation" --kind roleplay --minutes 90 --agents "Jane,Bob"
     """
     from incidentlog.cli.context import now, today
+    from incidentlog.core import config
     from incidentlog.core.dates import parse_day
     from incidentlog.core.errors import InvalidInput, NearDuplicate
     from incidentlog.records.training import SessionInput, add_session, split_agents
-    from incidentlog.storage import config
     from incidentlog.storage.connection import retrying
 
     day = parse_day(on, today=today(), now=now()) if on else today()
@@ -74,6 +74,7 @@ def add(
     )
     keep = lambda: ("training", data, {"new_agent": new_agent, "new_store": new_store})  # noqa: E731
     with common.connect(create=True, keep=keep) as conn:
+        sample.settle(conn)  # a real record must not silently join the demo's sample
         try:
             session = retrying(
                 conn, lambda: add_session(conn, data, new_agent=new_agent, new_store=new_store)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from incidentlog.cli import common, context
+from incidentlog.cli import common, context, sample
 from incidentlog.cli.common import FromOption, PeriodOption, ToOption
 from incidentlog.core.errors import InvalidInput
 from incidentlog.views.console import echo, note
@@ -145,6 +145,7 @@ def import_(
                 progress=bar,
                 allow_duplicates=allow_duplicates,
                 now=context.now(),
+                ask=sample.asker(),
             )
     name = "standard input" if str(file) == "-" else str(file)
     what = counted(result)

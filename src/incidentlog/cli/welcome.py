@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from incidentlog.core.invocation import command_name
 from incidentlog.views.console import echo
 
+if TYPE_CHECKING:
+    from incidentlog.storage.database import Database
 
-def welcome() -> None:
-    from incidentlog.cli.common import locate
-    from incidentlog.storage import config
 
-    db = locate()
+def welcome(db: Database) -> None:
+    """`db` is the chosen database, whether or not it exists yet."""
+    from incidentlog.core import config
+
     counts = {"incidents": 0, "open": 0}
     if db.exists():  # never create a database just to say it is empty
         with db.connect() as conn:

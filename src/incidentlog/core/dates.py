@@ -111,7 +111,7 @@ def _clean_now(now: datetime) -> datetime:
 
 def _date_order() -> str | None:
     """`config set date-order dmy|mdy`, or None when not chosen."""
-    from incidentlog.storage import config  # lazily: only slash dates need it
+    from incidentlog.core import config  # lazily: only slash dates need it
 
     chosen = config.load().get(DATE_ORDER_KEY)
     return chosen.lower() if chosen and chosen.lower() in DATE_ORDERS else None

@@ -1,1 +1,1 @@
-"""The demo: a realistic sample, its data, and the guard that keeps it apart."""
+"""The demo: a realistic sample, its data, and what happens after its incidents."""

@@ -19,7 +19,8 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from incidentlog.storage.database import make_private_dirs, mask_url
+from incidentlog.core.files import make_private_dirs
+from incidentlog.storage.database import mask_url
 
 if TYPE_CHECKING:
     from incidentlog.storage.connection import Conn

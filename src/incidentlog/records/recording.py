@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from incidentlog.demo.guard import guard_real_write
 from incidentlog.records import entities, journal
 from incidentlog.records.changes import (
     EDITABLE,
@@ -42,6 +41,7 @@ from incidentlog.records.reading import (
     show_incident,
     with_checks,
 )
+from incidentlog.records.sample import guard_real_write
 from incidentlog.storage.connection import Conn
 
 __all__ = [

@@ -9,8 +9,8 @@ from typing import Any
 from incidentlog.core import names
 from incidentlog.core.errors import InvalidInput, NotFound
 from incidentlog.core.vocabulary import KINDS
-from incidentlog.demo.guard import guard_real_write
 from incidentlog.records import entities, journal
+from incidentlog.records.sample import guard_real_write
 from incidentlog.storage.connection import Conn, as_date
 
 MAX_MINUTES = 24 * 60

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict
 
 from incidentlog.core import stats
-from incidentlog.views.display import signed
+from incidentlog.core.numbers import signed
 
 if TYPE_CHECKING:
     from incidentlog.reports.training import WindowRow

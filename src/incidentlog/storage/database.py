@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from incidentlog.core.errors import DomainError, InvalidInput
+from incidentlog.core.files import make_private_dirs
 from incidentlog.storage import schema
 from incidentlog.storage.connection import (
     BUSY_TIMEOUT_MS,
@@ -42,7 +43,7 @@ def named_explicitly(db: str | None) -> bool:
         return True
     if os.environ.get("INCIDENTLOG_DB"):
         return True
-    from incidentlog.storage import config
+    from incidentlog.core import config
 
     return config.load().get("db") is not None
 
@@ -54,7 +55,7 @@ def resolve_location(db: str | None) -> str:
         db = os.environ.get("INCIDENTLOG_DB") or None
         source = "INCIDENTLOG_DB"
     if db is None:
-        from incidentlog.storage import config
+        from incidentlog.core import config
 
         db = config.load().get("db")
         source = f"the db setting in {config.config_path()}"
@@ -303,19 +304,3 @@ def writable(path: Path) -> bool:
         return not (os.statvfs(path).f_flag & os.ST_RDONLY)
     except OSError:
         return True
-
-
-def make_private_dirs(folder: Path) -> None:
-    """Create the folder and any missing parents for the owner only (0700), whatever the umask."""
-    missing: list[Path] = []
-    while not folder.exists():
-        missing.append(folder)
-        if folder.parent == folder:
-            break
-        folder = folder.parent
-    for part in reversed(missing):
-        try:
-            part.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        part.chmod(0o700)  # mkdir's mode is masked by the umask; this one is not

@@ -146,7 +146,7 @@ def export_incidents(
     conn: Conn, out: TextIO, f: IncidentFilter, *, fmt: str = "csv", redact: bool = False
 ) -> int:
     """Write the matching incidents to `out`; returns how many."""
-    from incidentlog.demo.guard import holds_demo
+    from incidentlog.records.sample import holds_demo
 
     # The demo mark only where there is one to keep: other databases export as before.
     marked = holds_demo(conn)
@@ -178,7 +178,7 @@ def export_training(
     end: dt.date | None = None,
     fmt: str = "csv",
 ) -> int:
-    from incidentlog.demo.guard import holds_demo
+    from incidentlog.records.sample import holds_demo
     from incidentlog.records.training import list_sessions
 
     sessions = list_sessions(conn, start=start, end=end)

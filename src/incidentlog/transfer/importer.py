@@ -18,6 +18,7 @@ from typing import Any
 
 from incidentlog.core.errors import DomainError
 from incidentlog.records import journal
+from incidentlog.records.sample import Ask
 from incidentlog.storage.connection import Conn
 from incidentlog.transfer.checks import Checker, IncidentReader, SessionRow, TrainingReader
 from incidentlog.transfer.columns import BadValue, Progress, RowError
@@ -44,6 +45,7 @@ class Importer(Staging, Planner):
         progress: Progress | None = None,
         now: dt.datetime | None = None,
         skip_duplicates: bool = False,
+        ask: Ask | None = None,
     ) -> None:
         from incidentlog.core.clock import Clock
 
@@ -56,6 +58,8 @@ class Importer(Staging, Planner):
         self.sessions: list[SessionRow] = []
         self.index_prefix = ""
         self.skip_duplicates = skip_duplicates
+        # How a terminal answers when real rows would join the demo's sample (None: refuse).
+        self.ask = ask
         self.event_ids: Sequence[int] = []
 
     def _flush_customers(self) -> None:
@@ -257,9 +261,9 @@ class Importer(Staging, Planner):
                 self.plan(dry_run=True)
             elif self.result.incidents or self.sessions:
                 if self._has_real_rows():
-                    from incidentlog.demo.guard import guard_real_write
+                    from incidentlog.records.sample import guard_real_write
 
-                    guard_real_write(self.conn)
+                    guard_real_write(self.conn, self.ask)
                 self._write(command, label)
         finally:
             self._drop_staging()
@@ -347,6 +351,7 @@ def import_source(
     progress: Progress | None = None,
     allow_duplicates: bool = False,
     now: dt.datetime | None = None,
+    ask: Ask | None = None,
 ) -> ImportResult:
     importer = Importer(
         conn,
@@ -356,6 +361,7 @@ def import_source(
         progress=progress,
         skip_duplicates=not allow_duplicates,
         now=now,
+        ask=ask,
     )
     return importer.run(dry_run=dry_run)
 

@@ -13,11 +13,9 @@ from incidentlog.views.charts import percent_range
 if TYPE_CHECKING:
     from incidentlog.reports.common import Partial
 
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-MONTH_NAMES = (
-    "January February March April May June July August September October November December"
-).split()
-MINUS = "−"
+from incidentlog.core.months import MONTH_ABBR as MONTHS
+from incidentlog.core.months import MONTH_NAMES
+from incidentlog.core.numbers import signed
 
 pct = charts.percent  # "48%", or "—" without a rate
 
@@ -33,10 +31,6 @@ def rate_cell(row: dict[str, Any], prefix: str = "") -> str:
     if value is None:
         return "—"
     return f"{pct(value)}  {interval(row, prefix)}"
-
-
-def signed(n: int) -> str:
-    return f"+{n:,}" if n > 0 else f"{MINUS}{-n:,}" if n < 0 else "0"
 
 
 def arrow(change: float | None) -> str:

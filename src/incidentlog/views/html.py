@@ -13,7 +13,7 @@ from markupsafe import Markup
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from incidentlog.views.render import Column
+    from incidentlog.views.cells import Column
 
 BAR_COLOUR = "#0969da"
 MUTED = "#8c959f"
@@ -67,7 +67,8 @@ def _lines(text: str) -> list[str]:
 
 
 def _shown(col: Column, row: dict[str, Any]) -> str:
-    from incidentlog.views.render import _plain, show_value
+    from incidentlog.views.cells import plain as _plain
+    from incidentlog.views.cells import show_value
 
     value = row.get(col.key)
     shown = col.show(value, row) if col.show else show_value(value)

@@ -3,108 +3,39 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from incidentlog.core.errors import InvalidInput
+from incidentlog.views.cells import (
+    FORMATS,
+    Column,
+    ReportDocument,
+    check_format,
+    csv_value,
+    email_break,
+    short_date,
+    show_value,
+    to_json,
+)
+from incidentlog.views.cells import plain as _plain
 
-FORMATS = ("table", "csv", "json", "html")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    justify: str = "left"
-    # How the table shows a value; CSV and JSON always carry the raw value.
-    show: Callable[[Any, dict[str, Any]], str] | None = None
-    style: str | None = None
-    no_wrap: bool = False
-    # True when `show` returns Rich markup (with any user text in it escaped); otherwise
-    # every cell is shown literally, so a customer called "[/]" cannot break the table.
-    markup: bool = False
-    # When the table is too wide for the screen: columns with a `drop` rank are left out
-    # first (1 before 2 ...), then `narrow` (a shorter form of the same value, e.g.
-    # "19 May" for a date) is shown instead, then `no_wrap` cells may break at spaces.
-    drop: int = 0
-    narrow: Callable[[Any, dict[str, Any]], str] | None = None
-    # Last step before giving up on a table: this column's text moves into the cell of
-    # the column keyed `under` (a contact goes on a second line under the customer's name).
-    under: str | None = None
-    # The value is a series the table draws as a sparkline; HTML draws it as SVG bars.
-    chart: bool = False
-
-
-def check_format(fmt: str | None) -> str:
-    fmt = (fmt or "table").lower()
-    if fmt not in FORMATS:
-        raise InvalidInput(f'Unknown format "{fmt}". Use table, csv, json or html.')
-    return fmt
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def to_json(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, default=_default)
-
-
-def csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return "; ".join(csv_value(v) for v in value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def show_value(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-
-
-def short_date(value: Any, _row: Any = None) -> str:
-    """ "19 May" (this year) or "7 Dec 2024": a date that fits a narrow column, never cut.
-    Takes an ISO date or date-time text; a time stays beside it ("19 May 16:19")."""
-    if not value:
-        return "—"
-    text = str(value).replace("T", " ")
-    try:
-        day = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return text
-    from incidentlog.core.clock import Clock
-
-    shown = f"{day.day} {_MONTHS[day.month - 1]}"
-    if day.year != Clock.from_environment().today().year:
-        shown += f" {day.year}"
-    time = text[11:16]
-    return f"{shown} {time}" if time else shown
-
-
-def email_break(value: Any, _row: Any = None) -> str:
-    """A contact that may break before its "@" in a narrow column."""
-    return str(value or "").replace("@", "\n@")
+__all__ = [
+    "FORMATS",
+    "Column",
+    "ReportDocument",
+    "check_format",
+    "csv_value",
+    "email_break",
+    "output_width",
+    "render",
+    "render_table",
+    "short_date",
+    "show_value",
+    "to_json",
+    "wrap_lines",
+    "write_csv",
+]
 
 
 def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: Any = None) -> None:
@@ -129,10 +60,9 @@ def render(
     """Print rows. JSON prints `document` when given (reports), else the array of rows;
     CSV prints `csv_keys` (default: every key of the first row)."""
     fmt = check_format(fmt)
-    if document is not None:  # a report says when the demo's sample records are in it
-        from incidentlog.demo.guard import mark_report
-
-        document, caption = mark_report(document, caption)
+    note = getattr(document, "note", None)  # e.g. demo records mixed with real ones
+    if note:
+        caption = f"{caption}\n{note}" if caption else note
     if fmt == "json":
         sys.stdout.write(to_json(document if document is not None else list(rows)) + "\n")
         return
@@ -250,17 +180,6 @@ def _cells(
             )
         out.append(texts)
     return out
-
-
-def _plain(text: str, markup: bool) -> str:
-    if not markup:
-        from incidentlog.views.console import inert
-
-        # Measured as it will be shown: an escape takes the room of its visible form.
-        return inert(text)
-    from rich.text import Text
-
-    return Text.from_markup(text).plain
 
 
 def _measure(texts: list[str], no_wrap: bool, markup: bool) -> tuple[int, int]:

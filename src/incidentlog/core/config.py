@@ -102,7 +102,7 @@ def _write(data: dict[str, str]) -> None:
     # Never write a file that would not read back as what was set.
     if tomllib.loads(text) != data:  # pragma: no cover - a bug in _toml_string
         raise InvalidInput("The setting cannot be written as TOML; nothing was changed.")
-    from incidentlog.storage.database import make_private_dirs
+    from incidentlog.core.files import make_private_dirs
 
     make_private_dirs(path.parent)
     tmp = path.with_name(path.name + ".tmp")

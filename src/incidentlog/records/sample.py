@@ -3,26 +3,27 @@
 `incidentlog demo` marks what it makes (`incident.demo`, `training_session.demo`). The
 first real record written to a database that holds the sample would mix with invented
 ones in every report, so `add`, `training add` and `import` (the writes that record new
-records) go through `guard_real_write`: on a terminal it asks, without one it refuses and
-names both ways out — `demo --remove` (one `undo` step, like any change) or `demo --keep`
+records) go through `guard_real_write`: on a terminal the command asks (its `ask`), without one
+it refuses and names both ways out — `demo --remove` (one `undo` step, like any change) or `demo --keep`
 (remembered in the database, so it is asked once for every till). Changes to records
 already there (`resolve`, `edit`, `check`, `delete`) mix nothing and are not asked about.
 
 Reports on a database that holds the sample carry `demo_records` (JSON), and a table says
-so under it while real and demo records are mixed (`mark_report`).
+so under it while real and demo records are mixed (`counts`, `footer`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from incidentlog.core.errors import Conflict, InvalidInput
 from incidentlog.core.invocation import command
 from incidentlog.records import journal
-from incidentlog.storage.connection import Conn, as_date
+from incidentlog.storage.connection import Conn
 
 SETTING = "demo"
 KEEP = "keep"
@@ -84,38 +85,23 @@ def refusal(found: Held) -> str:
     )
 
 
-def guard_real_write(conn: Conn) -> None:
-    """Called before a real record is written: passes, asks (on a terminal), or refuses."""
+# What a caller on a terminal answers when a real record would join the sample:
+# "remove" it first, "keep" it and add to it, or anything else to stop.
+Ask = Callable[[Held], str]
+
+
+def guard_real_write(conn: Conn, ask: Ask | None = None) -> None:
+    """Called before a real record is written: passes, asks (`ask`, given by a command on a
+    terminal), or refuses naming both ways out."""
     if not holds_demo(conn) or kept(conn):
         return
     found = held(conn)
-    from incidentlog.views.console import is_interactive
-
-    if not is_interactive():
+    if ask is None:
         raise SampleHeld(refusal(found))
-    _ask(conn, found)
-
-
-def _ask(conn: Conn, found: Held) -> None:
-    import typer
-
-    from incidentlog.views.console import echo
-
-    echo(
-        f"This database holds the demo's sample data ({found.describe()}); "
-        "real records would mix with it in every report.",
-        err=True,
-    )
-    choice = typer.prompt(
-        "Remove the sample first (r), keep it and add to it (k), or stop (s)?",
-        default="s",
-        err=True,
-    )
-    answer = choice.strip().lower()[:1]
-    if answer == "r":
-        removed = remove(conn)
-        echo(f"Removed the demo data ({removed.describe()}).", err=True)
-    elif answer == "k":
+    answer = ask(found)
+    if answer == "remove":
+        remove(conn)
+    elif answer == "keep":
         keep(conn)
     else:
         raise SampleHeld("Stopped; nothing was written.")
@@ -220,22 +206,9 @@ def _delete_ids(conn: Conn, table: str, ids: list[int]) -> None:
 # --------------------------------------------------------------------------- reports
 
 
-def _report_counts(document: dict[str, Any]) -> tuple[int, bool] | None:
-    """(demo incidents in the report's period, whether real records are there too), or
-    None when the database holds no demo incident."""
-    from incidentlog.cli.common import database
-
-    period = document.get("period") or {}
-    start, end = as_date(period.get("start")), as_date(period.get("end"))
-    db = database()
-    try:
-        with db.connect() as conn:
-            return _counts(conn, start, end)
-    finally:
-        db.dispose()
-
-
-def _counts(conn: Conn, start: dt.date | None, end: dt.date | None) -> tuple[int, bool] | None:
+def counts(conn: Conn, start: dt.date | None, end: dt.date | None) -> tuple[int, bool] | None:
+    """(demo incidents in the period, whether real records are there too), or None when
+    the database holds no demo incident."""
     if conn.scalar("SELECT 1 FROM incident WHERE demo LIMIT 1") is None:
         return None
     if start is None or end is None:
@@ -259,32 +232,17 @@ def footer(count: int) -> str:
     )
 
 
-def mark_report(document: dict[str, Any], caption: str | None) -> tuple[dict[str, Any], str | None]:
-    """A report's JSON with `demo_records` (the demo incidents in its period) when the
-    database holds demo data, and its table caption with a line saying so when demo and
-    real records are mixed. Anything else (a `show` document) passes unchanged."""
-    if "report" not in document:
-        return document, caption
-    counts = _report_counts(document)
-    if counts is None:
-        return document, caption
-    count, mixed = counts
-    marked = {**document, "demo_records": count}
-    if mixed:
-        caption = f"{caption}\n{footer(count)}" if caption else footer(count)
-    return marked, caption
-
-
 __all__ = [
     "Held",
     "SampleHeld",
     "footer",
+    "Ask",
+    "counts",
     "guard_real_write",
     "held",
     "holds_demo",
     "keep",
     "kept",
-    "mark_report",
     "refusal",
     "remove",
 ]

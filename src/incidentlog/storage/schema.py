@@ -65,6 +65,9 @@ def upgrade(db: Database, conn: Conn) -> tuple[str | None, str]:
         _upgrade_sqlite(db, conn)
     else:
         _upgrade_postgresql(conn)
+    from incidentlog.storage.statistics import refresh_after_upgrade
+
+    refresh_after_upgrade(conn)
     return before, HEAD
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from incidentlog.storage import schema, statistics
 from incidentlog.storage.statistics import AFTER_ROWS
 from tests.conftest import Sql
 from tests.helpers import Cli
@@ -91,3 +92,23 @@ def test_a_schema_upgrade_leaves_statistics(tmp_path: Path) -> None:
     # Every index of incident, the ones the upgrade made included, counted over every row.
     assert {"ix_incident_day", "ix_incident_customer_day", "ix_incident_open"} <= set(stats)
     assert int(stats["ix_incident_customer_day"].split()[0]) == INCIDENTS
+
+
+def test_a_lock_held_past_the_timeout_does_not_fail_the_upgrade(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = first_release(tmp_path)
+    monkeypatch.setenv("INCIDENTLOG_DB", str(old))
+
+    def locked(conn: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(statistics, "refresh_statistics", locked)
+    cli("db", "upgrade")
+    raw = sqlite3.connect(old)
+    try:
+        version = raw.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        stats = raw.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        assert (version, stats.fetchone()[0]) == (schema.HEAD, 0)
+    finally:
+        raw.close()

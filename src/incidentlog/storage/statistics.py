@@ -18,7 +18,7 @@ whatever the size of the table.
 
 from __future__ import annotations
 
-from incidentlog.storage.connection import Conn
+from incidentlog.storage.connection import Conn, is_transient
 
 # Fewer incidents than this are too few to describe the data, or to change its shape.
 AFTER_ROWS = 1000
@@ -48,9 +48,16 @@ def refresh_after_import(conn: Conn, incidents: int) -> None:
 
 def refresh_after_upgrade(conn: Conn) -> None:
     """Right after a schema upgrade (new or changed indexes have no statistics yet)."""
-    if (conn.scalar("SELECT COUNT(*) FROM incident") or 0) >= AFTER_ROWS:
+    if (conn.scalar("SELECT COUNT(*) FROM incident") or 0) < AFTER_ROWS:
+        return
+    try:
         with conn.transaction():
             refresh_statistics(conn)
+    except Exception as exc:
+        # The upgrade is committed; a writer holding the lock past the busy timeout must
+        # not fail the command that upgraded. The next large import refreshes them.
+        if not is_transient(exc):
+            raise
 
 
 def analysed_rows(conn: Conn) -> int | None:

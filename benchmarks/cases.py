@@ -305,7 +305,7 @@ def own_query(key: str, engine: Any, p: Params, today: dt.date) -> Any:
     if key == "repeat":
         from incidentlog.reports.repeat_customers import repeat_customers
 
-        return repeat_customers(engine, period=period(p["ps"], p["pe"]), min_incidents=2)
+        return repeat_customers(engine, period=period(p["ps"], p["pe"]), min_incidents=2).rows
     if key == "summary":
         from incidentlog.reports.summary import weekly_summary
 

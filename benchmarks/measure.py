@@ -168,7 +168,7 @@ def repeat(
     for i in range(warmup + times):
         run = run_once(argv, env=env, capture=capture)
         if run.code != 0:
-            sample.error = _first_line(run.stderr) or f"exit {run.code}"
+            sample.error = first_line(run.stderr) or f"exit {run.code}"
             return sample
         if i >= warmup:
             sample.times_ms.append(run.ms)
@@ -181,7 +181,7 @@ def probe(argv: Sequence[str], *, env: Mapping[str, str] | None = None) -> tuple
     """Run a probe that prints one JSON object on its last line; returns it and the run."""
     run = run_once(argv, env=env, capture=True)
     if run.code != 0:
-        return {"error": _first_line(run.stderr) or f"exit {run.code}"}, run
+        return {"error": first_line(run.stderr) or f"exit {run.code}"}, run
     lines = [line for line in run.stdout.splitlines() if line.strip()]
     try:
         return json.loads(lines[-1]), run
@@ -189,7 +189,7 @@ def probe(argv: Sequence[str], *, env: Mapping[str, str] | None = None) -> tuple
         return {"error": "no result printed"}, run
 
 
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     # The last line of a traceback says what went wrong; a CLI error is its only line.
     return lines[-1][:160] if lines else ""

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = (
     "report store --compare last-month",
@@ -53,3 +55,43 @@ def test_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     # The floor's hand-written SQL and incidentlog answered the same question.
     assert "the floor SQL answered" not in out
     assert "incidentlog's report function answered" not in out
+
+
+def test_sweep_sizes_and_options() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    assert run.parse_args(["--rows", "sweep"]).sizes == [100_000, 1_000_000, 10_000_000]
+    args = run.parse_args(["--concurrency", "4", "--seconds", "2"])
+    assert (args.concurrency, args.seconds) == (4, 2.0)
+
+
+def test_concurrency_run_on_postgresql(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENTLOG_")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--concurrency",
+            "2",
+            "--seconds",
+            "2",
+            "--no-write",
+            "--workdir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    if "n/a (no PostgreSQL server" in done.stdout:
+        pytest.skip("no PostgreSQL server for the concurrency run")
+    lines = [line for line in done.stdout.splitlines() if line.startswith("| 2 tills")]
+    measured = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in lines}
+    latency = measured["2 tills adding for 2 s: `add` latency p50 / p99"]
+    assert latency.endswith(" ms") and "n/a" not in latency
+    assert measured["2 tills adding for 2 s: refusals"] == "0"

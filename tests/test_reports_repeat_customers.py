@@ -115,3 +115,33 @@ def test_nobody_came_back(cli: Cli) -> None:
     assert cli("repeat-customers", "--format", "csv").stdout.splitlines() == [
         "customer,contact,incidents,agents,stores,first,last,reasons"
     ]
+
+
+def test_ties_by_code_point_and_the_limit_counts_them_all(cli: Cli) -> None:
+    # Same stores, agents, incidents and last day: the name decides, in code-point order as
+    # Python sorts it ("Zoe" before "anna" before "Émile", whatever the server's collation).
+    rows = [
+        Row(day, store, "Jane", reason, customer)
+        for customer in ("Émile Abel", "Zoe Abel", "anna Abel", "Bruno Abel")
+        for day, store, reason in (
+            ("2026-03-01", "North", "billing"),
+            ("2026-04-01", "South", "wrong item"),
+        )
+    ]
+    rows.append(Row("2026-04-01", "North", "Jane", "billing", "Once Only"))
+    record(rows)
+    doc = cli("repeat-customers", "--format", "json").json()
+    assert [r["customer"] for r in doc["rows"]] == [
+        "Bruno Abel",
+        "Zoe Abel",
+        "anna Abel",
+        "Émile Abel",
+    ]
+    assert doc["rows"][0]["reasons"] == ["billing", "wrong item"]
+    out = cli("repeat-customers", "--limit", "2").stdout
+    assert "The 2 broadest of 4 customers" in out
+    assert "Zoe Abel" in out and "anna Abel" not in out
+    # The caption counts what passes every threshold, not every customer who came back.
+    out = cli("repeat-customers", "--limit", "1", "--min-stores", "2").stdout
+    assert "The 1 broadest of 4 customers" in out
+    assert "No customer came back" in cli("repeat-customers", "--min-agents", "2").stdout

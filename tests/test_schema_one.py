@@ -34,6 +34,9 @@ NOT_THE_SCHEMA = {
     # SQLite's catalogue and alembic's version table.
     "sqlite_master": {"sql", "type", "name"},
     "alembic_version": {"version_num"},
+    # The planners' statistics, read by storage/statistics.py.
+    "sqlite_stat1": {"tbl", "idx", "stat"},
+    "pg_class": {"oid", "reltuples"},
 }
 # Work tables that a module creates for itself in SQL (`CREATE ... name (columns)`): the
 # import's staging tables, the outbox's delivery receipts. Read from the source below.

@@ -48,22 +48,22 @@ def repeat_customers(
 
     fmt = check_format(fmt)
     chosen = reporting.period(period, from_, to, default="last-12-months")
+    if limit is None and fmt == "table":
+        limit = TABLE_CUSTOMERS
     with reporting.reading() as conn:
-        rows = find_repeat(
+        found = find_repeat(
             conn,
             period=chosen,
             min_incidents=min_incidents,
             min_agents=min_agents,
             min_stores=min_stores,
+            limit=limit,
         )
-    found = len(rows)
-    if limit is None and fmt == "table":
-        limit = TABLE_CUSTOMERS
-    shown = rows[:limit] if limit is not None else rows
+    shown = found.rows
     caption = None
-    if len(shown) < found:
+    if len(shown) < found.found:
         caption = (
-            f"The {len(shown)} broadest of {found:,} customers; "
+            f"The {len(shown)} broadest of {found.found:,} customers; "
             "--limit N or --format csv shows more."
         )
     columns = [

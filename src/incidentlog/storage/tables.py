@@ -78,11 +78,15 @@ class Customer(SQLModel, table=True):
 class Incident(SQLModel, table=True):
     __tablename__ = "incident"
     __table_args__ = (
-        Index("ix_incident_day", "day"),
+        # (day, customer_id) and the customer's spread: `repeat-customers` reads the
+        # period's customers and then each returning one's incidents from indexes alone.
+        Index("ix_incident_day", "day", "customer_id"),
         Index("ix_incident_month_store", "month", "store_id"),
         Index("ix_incident_store_day", "store_id", "day", "resolved_on_spot"),
         Index("ix_incident_agent_day", "agent_id", "day", "resolved_on_spot"),
-        Index("ix_incident_customer_day", "customer_id", "day"),
+        Index(
+            "ix_incident_customer_day", "customer_id", "day", "agent_id", "store_id", "reason_id"
+        ),
         Index("ix_incident_reason_day", "reason_id", "day", "resolved_on_spot"),
         Index("ix_incident_open", "resolved_on_spot", "resolved_at", "follow_up"),
         # Only the demo's rows: whether a database holds any is one probe of an empty index.

@@ -20,6 +20,7 @@ from incidentlog.core.errors import DomainError
 from incidentlog.records import journal
 from incidentlog.records.sample import Ask
 from incidentlog.storage.connection import Conn
+from incidentlog.storage.statistics import refresh_after_import
 from incidentlog.transfer.checks import Checker, IncidentReader, SessionRow, TrainingReader
 from incidentlog.transfer.columns import BadValue, Progress, RowError
 from incidentlog.transfer.planning import ImportResult, Plan, Planner
@@ -306,6 +307,7 @@ class Importer(Staging, Planner):
                     inserted=inserted,
                     before=plan.before,
                 )
+            refresh_after_import(conn, self.result.incidents)
         if self.progress is not None:
             self.progress("Writing", 1, 1)
 

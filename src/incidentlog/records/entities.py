@@ -67,8 +67,11 @@ def named(conn: Conn, table: str, name: str, *, allow_new: bool, resolved: Resol
     if found is not None:
         return int(found)
     if not allow_new:
-        close = names.lookalikes(key, known_names(conn, table))
-        if close:
+        known = known_names(conn, table)
+        # Another till may have created this very name since we looked: that is the same
+        # one, not a look-alike of it.
+        close = names.lookalikes(key, {k: v for k, v in known.items() if k != key})
+        if close and key not in known:
             raise NearDuplicate(table, display, close)
     return insert_or_find(conn, table, {"name": display, "key": key}, resolved)
 

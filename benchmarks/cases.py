@@ -38,6 +38,7 @@ CASES = (
     Case("repeat", ("repeat-customers",)),
     Case("summary", ("summary",)),
     Case("training", ("report", "training")),  # + the id of a session, found in the data
+    Case("resolution", ("report", "resolution")),
 )
 BY_KEY = {case.key: case for case in CASES}
 
@@ -83,6 +84,9 @@ def digest_of_document(key: str, document: dict[str, Any]) -> Digest:
             "others": sum(r["others_incidents"] for r in rows),
         }
     digest = {"rows": len(rows), "incidents": sum(r["incidents"] for r in rows)}
+    if key == "resolution":
+        digest["later"] = sum(r["resolved_later"] for r in rows)
+        digest["cost_cents"] = round(sum(r["remedy_cost"] for r in rows) * 100)
     if key in ("store", "agents", "summary"):
         digest["compare"] = sum(r.get("compare_incidents") or 0 for r in rows)
     if key == "summary":
@@ -219,6 +223,29 @@ GROUP BY w, agent_id
 _ATTENDEES = "SELECT agent_id FROM attendance WHERE session_id = :session"
 
 
+# After the incident, per store: counts and cost from the period's rows, then the days
+# each later resolution took (for the median and 90th percentile, as incidentlog takes
+# them in Python) and each incident's latest check-back.
+_RESOLUTION = """
+SELECT store_id, COUNT(*), SUM(resolved_on_spot),
+       SUM(CASE WHEN NOT resolved_on_spot AND resolved_at IS NOT NULL THEN 1 ELSE 0 END),
+       SUM(CASE WHEN follow_up IS NOT NULL THEN 1 ELSE 0 END), COALESCE(SUM(cost_cents), 0)
+FROM incident WHERE day BETWEEN :ps AND :pe GROUP BY store_id
+"""
+_RESOLUTION_DAYS = """
+SELECT store_id, julianday(resolved_at) - julianday(at) FROM incident
+WHERE day BETWEEN :ps AND :pe AND NOT resolved_on_spot AND resolved_at IS NOT NULL
+"""
+_RESOLUTION_CHECKS = """
+SELECT i.store_id, e.outcome, COUNT(*) FROM incident i
+JOIN incident_event e ON e.incident_id = i.id AND e.kind = 'check'
+WHERE i.day BETWEEN :ps AND :pe AND e.id = (
+    SELECT e2.id FROM incident_event e2 WHERE e2.incident_id = i.id AND e2.kind = 'check'
+    ORDER BY e2.at DESC, e2.id DESC LIMIT 1)
+GROUP BY i.store_id, e.outcome
+"""
+
+
 def floor_sql(key: str, conn: Any, p: Params) -> Digest:
     """Answer the report's question with hand-written SQL on a `sqlite3` connection."""
     if key in ("store", "agents"):
@@ -262,6 +289,21 @@ def floor_sql(key: str, conn: Any, p: Params) -> Digest:
             "incidents": sum(r[2] for r in stores),
             "compare": sum(r[4] for r in stores),
             "overdue": overdue,
+        }
+    if key == "resolution":
+        stores = conn.execute(_RESOLUTION, p).fetchall()
+        days: dict[int, list[float]] = {}
+        for store, took in conn.execute(_RESOLUTION_DAYS, p):
+            days.setdefault(store, []).append(took)
+        for found in days.values():
+            found.sort()
+        conn.execute(_RESOLUTION_CHECKS, p).fetchall()
+        _named(conn, "store")
+        return {
+            "rows": len(stores),
+            "incidents": sum(r[1] for r in stores),
+            "later": sum(r[3] for r in stores),
+            "cost_cents": sum(r[5] for r in stores),
         }
     if key == "training":
         windows = p["windows"]
@@ -310,6 +352,11 @@ def own_query(key: str, engine: Any, p: Params, today: dt.date) -> Any:
         from incidentlog.reports.summary import weekly_summary
 
         return weekly_summary(engine, week=period(p["ps"], p["pe"]), today=today)
+    if key == "resolution":
+        from incidentlog.reports.resolution import resolution_report
+
+        found = resolution_report(engine, period=period(p["ps"], p["pe"]), by="store")
+        return [row.as_json("store") for row in found.rows]
     if key == "training":
         from incidentlog.reports.training import training_effect
 
@@ -337,6 +384,7 @@ PEER_COLUMNS = {
         "resolved_at",
     ],
     "training": ["agent", "resolved", "at"],
+    "resolution": ["store", "resolved", "at", "follow_up", "resolved_at", "cost"],
 }
 
 
@@ -348,7 +396,7 @@ def read_incidents(pd: Any, path: str, key: str) -> Any:
         true_values=["yes"],
         false_values=["no"],
         keep_default_na=False,
-        na_values={"resolved_at": [""], "follow_up": [""]},
+        na_values={"resolved_at": [""], "follow_up": [""], "cost": [""]},
     )
 
 
@@ -433,6 +481,26 @@ def peer_pandas(key: str, pd: Any, df: Any, p: Params, training: Any = None) -> 
             "incidents": int(stores["week"].sum()),
             "compare": int(stores["before"].sum()),
             "overdue": int(overdue.sum()),
+        }
+    if key == "resolution":
+        frame = df[_between(pd, at, p["ps"], p["pe"])]
+        resolved_at = pd.to_datetime(frame["resolved_at"])
+        later = ~frame["resolved"] & resolved_at.notna()
+        frame = frame.assign(
+            later=later,
+            took=(resolved_at - frame["at"]).dt.total_seconds() / 86400,
+            due=frame["follow_up"].notna(),
+            cents=(frame["cost"].fillna(0) * 100).round(),
+        )
+        table = frame.groupby("store").agg(
+            incidents=("at", "size"), later=("later", "sum"), cents=("cents", "sum")
+        )
+        frame[frame["later"]].groupby("store")["took"].quantile([0.5, 0.9])
+        return {
+            "rows": len(table),
+            "incidents": int(table["incidents"].sum()),
+            "later": int(table["later"].sum()),
+            "cost_cents": int(table["cents"].sum()),
         }
     if key == "training":
         session = training.iloc[p["session_row"]]

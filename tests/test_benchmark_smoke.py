@@ -17,6 +17,7 @@ REPORTS = (
     "repeat-customers",
     "summary",
     "report training",
+    "report resolution",
 )
 
 

@@ -211,10 +211,11 @@ def list_(
     with common.connect() as conn:
         rows = list_incidents(conn, selection)
     title = f"Incidents · {chosen.label}" if chosen else "Incidents"
+    table = [dict(row) for row in rows]
     if fmt == "csv":  # a cell holds text, never a structure
-        rows = [{**row, "checks": checks_text(row["checks"])} for row in rows]
+        table = [{**row, "checks": checks_text(row["checks"])} for row in rows]
     render(
-        rows,
+        table,
         incident_columns(currency()),
         fmt,
         title=title,
@@ -242,7 +243,8 @@ def show(
         show_card(incident, currency())
     else:
         columns = incident_columns(currency())
-        render([incident], columns, fmt, document=incident if fmt == "json" else None)
+        shown = dict(incident)
+        render([shown], columns, fmt, document=shown if fmt == "json" else None)
 
 
 @app.command()
@@ -404,7 +406,7 @@ def delete(
             if not is_interactive():
                 raise InvalidInput("Pass --yes to delete without a terminal to confirm on.")
             if not typer.confirm(
-                f"Delete incident #{incident_id} ({incident['customer']}, {incident['reason']}, {incident['at'][:10]})?"
+                f"Delete incident #{incident_id} ({incident['customer']}, {incident['reason']}, {str(incident['at'])[:10]})?"
             ):
                 raise typer.Abort()
         delete_incident(conn, incident_id, read_version=seen)
@@ -439,7 +441,7 @@ def follow_ups(
     with common.connect() as conn:
         rows = open_incidents(conn, selection, today=today())
     render(
-        rows,
+        [dict(row) for row in rows],
         follow_up_columns(),
         fmt,
         title="Follow-ups",

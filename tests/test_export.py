@@ -357,3 +357,30 @@ def test_demo_export_import_gives_identical_list(cli: Cli, tmp_path: Path) -> No
     assert exported[0]["id"] == 1
     assert sum(len(r["checks"]) for r in exported) > 1000
     assert {r["severity"] for r in exported} == {"low", "medium", "high"}
+
+
+def test_list_and_export_read_the_filter_options_alike(cli: Cli) -> None:
+    cli.add("Ann", store="North", at="2026-04-10 10:00", reason="billing")
+    cli.add(
+        "Bob", store="South", at="2026-05-10 10:00", new_store=True, agent="Kim", new_agent=True
+    )
+    cli.add("Cleo", store="North", at="2026-05-11 10:00", resolved=False, contact="cleo@x.org")
+    cli.add("Dan", store="North", at="2026-05-12 10:00", reason="delivery", new_reason=True)
+    cases = [
+        ["--from", "2026-05-01", "--to", "2026-05-11"],
+        ["--period", "2026-05", "--store", "North"],
+        ["--period", "2026", "--agent", "Kim"],
+        ["--period", "2026", "--customer", "cleo@x.org"],
+        ["--period", "2026", "--reason", "billing"],
+        ["--period", "2026", "--open"],
+    ]
+    for options in cases:
+        listed = sorted(r["customer"] for r in cli("list", *options, "-f", "json").json())
+        exported = sorted(r["customer"] for r in cli("export", *options, "-f", "json").json())
+        assert listed == exported, options
+    assert sorted(
+        r["customer"]
+        for r in cli("list", "--period", "2026-05", "--store", "North", "-f", "json").json()
+    ) == ["Cleo", "Dan"]
+    assert "No reason named" in cli.fails("list", "--reason", "Nothing", code=1).stderr
+    assert "No reason named" in cli.fails("export", "--reason", "Nothing", code=1).stderr

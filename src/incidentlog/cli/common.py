@@ -18,6 +18,7 @@ from incidentlog.storage.database import Unreachable
 
 if TYPE_CHECKING:
     from incidentlog.core.periods import Period
+    from incidentlog.records.listing import IncidentFilter
     from incidentlog.storage.connection import Conn
     from incidentlog.storage.database import Database
 
@@ -161,3 +162,33 @@ def period(
     from incidentlog.core.periods import period_from_options
 
     return period_from_options(period, from_, to, default=default, today=context.today())
+
+
+def incident_filter(
+    period_: str | None,
+    from_: str | None,
+    to: str | None,
+    store: str | None,
+    agent: str | None,
+    customer: str | None,
+    reason: str | None,
+    open_only: bool,
+    *,
+    limit: int | None = None,
+    default: str | None = "this-month",
+) -> tuple[Period | None, IncidentFilter]:
+    """The period and the incidents that the shared filter options select, in the order
+    `list` and `export` declare them (see `period` for the period's default)."""
+    from incidentlog.records.listing import IncidentFilter
+
+    chosen = period(period_, from_, to, default=default)
+    return chosen, IncidentFilter(
+        start=chosen.start if chosen else None,
+        end=chosen.end if chosen else None,
+        store=store,
+        agent=agent,
+        customer=customer,
+        reason=reason,
+        open_only=open_only,
+        limit=limit,
+    )

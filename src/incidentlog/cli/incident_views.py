@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from incidentlog.views.console import echo, note
 
 if TYPE_CHECKING:
+    from incidentlog.records.reading import CheckJson, EventJson, IncidentJson, ShownIncident
     from incidentlog.records.recording import Recorded
 
 
@@ -16,10 +17,10 @@ def incident_csv_keys(*extra: str) -> list[str]:
     of an incident as `show --format json` gives it, then `extra`."""
     from collections import defaultdict
 
-    from incidentlog.records.recording import incident_public
+    from incidentlog.records.reading import incident_json
 
-    blank: dict[str, Any] = defaultdict(lambda: None, id=0, resolved_on_spot=False)
-    keys = list(incident_public(blank))
+    blank: defaultdict[str, object] = defaultdict(lambda: None, id=0, resolved_on_spot=False)
+    keys = list(incident_json(blank))
     return keys + [k for k in extra if k not in keys]
 
 
@@ -43,7 +44,7 @@ def cost_text(amount: Any, unit: str | None) -> str:
     return format_cost(cents(amount), unit)
 
 
-def remedy_text(incident: dict[str, Any], unit: str | None = None) -> str:
+def remedy_text(incident: IncidentJson, unit: str | None = None) -> str:
     """`refund, EUR 24.90`: the remedy and what it cost."""
     shown = cost_text(incident.get("cost"), unit or currency())
     return ", ".join(str(v) for v in (incident.get("remedy"), shown) if v)
@@ -110,7 +111,7 @@ def _checked_short(value: Any, row: dict[str, Any]) -> str:
     return str(value) if row.get("checked") else "no"
 
 
-def checks_text(checks: list[dict[str, Any]]) -> str:
+def checks_text(checks: list[CheckJson]) -> str:
     """Check-backs as one line: `2026-05-22 10:00 satisfied: happy now; ...`."""
     return "; ".join(
         f"{str(c['at']).replace('T', ' ')} {c['outcome']}" + (f": {c['note']}" if c["note"] else "")
@@ -118,8 +119,8 @@ def checks_text(checks: list[dict[str, Any]]) -> str:
     )
 
 
-def show_card(incident: dict[str, Any], unit: str | None = None) -> None:
-    shown = {**incident, "cost": cost_text(incident.get("cost"), unit)}
+def show_card(incident: ShownIncident, unit: str | None = None) -> None:
+    shown: dict[str, object] = {**incident, "cost": cost_text(incident.get("cost"), unit)}
     labels = [
         ("customer", "Customer"),
         ("contact", "Contact"),
@@ -154,7 +155,7 @@ def show_card(incident: dict[str, Any], unit: str | None = None) -> None:
 EVENT_VERBS = {"resolve": "resolved", "reopen": "reopened", "check": "checked back"}
 
 
-def event_line(event: dict[str, Any]) -> str:
+def event_line(event: EventJson) -> str:
     when = str(event["at"]).replace("T", " ")
     outcome = f" ({event['outcome']})" if event["outcome"] else ""
     note = f": {event['note']}" if event["note"] else ""
@@ -163,10 +164,11 @@ def event_line(event: dict[str, Any]) -> str:
     )
 
 
-def status_line(incident: dict[str, Any]) -> str:
+def status_line(incident: IncidentJson) -> str:
     status = str(incident["status"])
-    if status == "open" and incident.get("follow_up"):
-        due = dt.date.fromisoformat(incident["follow_up"])
+    follow_up = incident["follow_up"]
+    if status == "open" and follow_up:
+        due = dt.date.fromisoformat(follow_up)
         status = f"open, follow up {due:%a %-d %b}"
     return status
 

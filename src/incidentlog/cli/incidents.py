@@ -184,29 +184,6 @@ def add(
     report_recorded(recorded, quiet=quiet)
 
 
-def _filter(
-    period: Any,
-    store: str | None,
-    agent: str | None,
-    customer: str | None,
-    reason: str | None,
-    open_only: bool,
-    limit: int | None,
-) -> Any:
-    from incidentlog.records.listing import IncidentFilter
-
-    return IncidentFilter(
-        start=period.start if period else None,
-        end=period.end if period else None,
-        store=store,
-        agent=agent,
-        customer=customer,
-        reason=reason,
-        open_only=open_only,
-        limit=limit,
-    )
-
-
 @app.command("list")
 def list_(
     period: PeriodOption = None,
@@ -228,16 +205,17 @@ def list_(
     from incidentlog.views.render import check_format, render
 
     fmt = check_format(fmt)
-    chosen = common.period(period, from_, to)
+    chosen, selection = common.incident_filter(
+        period, from_, to, store, agent, customer, reason, open_only, limit=limit
+    )
     with common.connect() as conn:
-        rows = list_incidents(
-            conn, _filter(chosen, store, agent, customer, reason, open_only, limit)
-        )
+        rows = list_incidents(conn, selection)
     title = f"Incidents · {chosen.label}" if chosen else "Incidents"
+    table = [dict(row) for row in rows]
     if fmt == "csv":  # a cell holds text, never a structure
-        rows = [{**row, "checks": checks_text(row["checks"])} for row in rows]
+        table = [{**row, "checks": checks_text(row["checks"])} for row in rows]
     render(
-        rows,
+        table,
         incident_columns(currency()),
         fmt,
         title=title,
@@ -265,7 +243,8 @@ def show(
         show_card(incident, currency())
     else:
         columns = incident_columns(currency())
-        render([incident], columns, fmt, document=incident if fmt == "json" else None)
+        shown = dict(incident)
+        render([shown], columns, fmt, document=shown if fmt == "json" else None)
 
 
 @app.command()
@@ -427,7 +406,7 @@ def delete(
             if not is_interactive():
                 raise InvalidInput("Pass --yes to delete without a terminal to confirm on.")
             if not typer.confirm(
-                f"Delete incident #{incident_id} ({incident['customer']}, {incident['reason']}, {incident['at'][:10]})?"
+                f"Delete incident #{incident_id} ({incident['customer']}, {incident['reason']}, {str(incident['at'])[:10]})?"
             ):
                 raise typer.Abort()
         delete_incident(conn, incident_id, read_version=seen)
@@ -456,13 +435,13 @@ def follow_ups(
     from incidentlog.views.render import check_format, render
 
     fmt = check_format(fmt)
-    chosen = common.period(period, from_, to, default=None)
+    _, selection = common.incident_filter(
+        period, from_, to, store, agent, None, None, True, limit=limit, default=None
+    )
     with common.connect() as conn:
-        rows = open_incidents(
-            conn, _filter(chosen, store, agent, None, None, True, limit), today=today()
-        )
+        rows = open_incidents(conn, selection, today=today())
     render(
-        rows,
+        [dict(row) for row in rows],
         follow_up_columns(),
         fmt,
         title="Follow-ups",

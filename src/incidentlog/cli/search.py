@@ -80,7 +80,7 @@ def search(
     ]
     title = f'Search "{text}"' + (f" · {chosen.label}" if chosen else "")
     render(
-        rows,
+        [dict(row) for row in rows],
         columns,
         fmt,
         title=title,

@@ -11,6 +11,7 @@ from incidentlog.cli.params import PeriodType
 
 if TYPE_CHECKING:
     from incidentlog.core.periods import Period
+    from incidentlog.reports.summary import Totals, WeeklySummary
 
 app = typer.Typer()
 
@@ -100,13 +101,16 @@ def summary(
     if fmt == "html":
         sys.stdout.write(_summary_html(found, chosen))
         return
-    rows = found.pop("rows")
+    from incidentlog.views.report_parts import as_dicts
+
+    rows = as_dicts(found["rows"])
+    rest = {k: v for k, v in found.items() if k != "rows"}
     columns = [Column(k, k) for k in ("store", "incidents", "resolved_on_spot", "rate")]
     render(
         rows,
         columns,
         fmt,
-        document=reporting.document("summary", chosen, week_before(chosen), rows, **found),
+        document=reporting.document("summary", chosen, week_before(chosen), rows, **rest),
         # The totals line has a store row's shape: the same columns, with rows or without.
         csv_keys=[k for k in found["totals"] if k not in AFTERCARE_KEYS],
     )
@@ -137,7 +141,7 @@ def _summary_format(fmt: str, to: list[str] | None, sender: str | None) -> str:
     return fmt
 
 
-def aftercare_line(totals: dict[str, Any]) -> str:
+def aftercare_line(totals: Totals) -> str:
     """ "After the incident: 67% satisfied (of 3 who answered a check-back); remedies
     cost EUR 35.50." """
     from incidentlog.core import config
@@ -158,7 +162,7 @@ def aftercare_line(totals: dict[str, Any]) -> str:
     return f"After the incident: {satisfied}; {cost}."
 
 
-def summary_lines(found: dict[str, Any], week: Period) -> list[str]:
+def summary_lines(found: WeeklySummary, week: Period) -> list[str]:
     """The plain summary's lines, the after-the-incident line under the week's incidents."""
     from incidentlog.views import display as d
 
@@ -183,15 +187,16 @@ def summary_columns() -> list[Any]:
     ]
 
 
-def _summary_html(found: dict[str, Any], week: Period) -> str:
+def _summary_html(found: WeeklySummary, week: Period) -> str:
     from incidentlog.views import display as d
     from incidentlog.views import html
+    from incidentlog.views.report_parts import as_dicts
 
     table = html.section(
-        found["rows"],
+        as_dicts(found["rows"]),
         summary_columns(),
         title="Stores",
-        footer=found["totals"] if len(found["rows"]) > 1 else None,
+        footer=dict(found["totals"]) if len(found["rows"]) > 1 else None,
         empty="No incidents this week.",
     )
     return html.document(

@@ -220,7 +220,9 @@ def export(
     fmt = check_export_format(fmt)
     if kind not in ("incidents", "training"):
         raise InvalidInput(f'Unknown kind "{kind}". Use incidents or training.')
-    chosen = common.period(period, from_, to, default=None)
+    chosen, selection = common.incident_filter(
+        period, from_, to, store, agent, customer, reason, open_only, default=None
+    )
     if kind == "training" and (store or agent or customer or reason or open_only or redact):
         raise InvalidInput(
             "--store, --agent, --customer, --reason, --open and --redact apply to incidents; "
@@ -236,17 +238,6 @@ def export(
                 fmt=fmt,
             )
         else:
-            from incidentlog.records.listing import IncidentFilter
-
-            selection = IncidentFilter(
-                start=chosen.start if chosen else None,
-                end=chosen.end if chosen else None,
-                store=store,
-                agent=agent,
-                customer=customer,
-                reason=reason,
-                open_only=open_only,
-            )
             count = export_incidents(conn, out, selection, fmt=fmt, redact=redact)
     if output is not None:
         what = "incident" if kind == "incidents" else "training session"

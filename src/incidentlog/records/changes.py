@@ -21,6 +21,7 @@ from incidentlog.records.fields import (
     validate,
 )
 from incidentlog.records.reading import (
+    IncidentJson,
     add_event,
     changed_since_read,
     get_incident,
@@ -156,7 +157,7 @@ def resolve_incident(
     *,
     remedy: str | None = None,
     cost_cents: int | None = None,
-) -> dict[str, Any]:
+) -> IncidentJson:
     """Record the later resolution beside the one written at the time, which stays."""
     resolution = check_text("resolution", resolution)
     if not resolution:
@@ -217,9 +218,7 @@ def resolve_incident(
         return get_incident(conn, incident_id)
 
 
-def reopen_incident(
-    conn: Conn, incident_id: int, at: dt.datetime, note: str = ""
-) -> dict[str, Any]:
+def reopen_incident(conn: Conn, incident_id: int, at: dt.datetime, note: str = "") -> IncidentJson:
     """Put an incident resolved later back to open; its resolution stays in the history.
 
     An incident resolved on the spot is refused: that is what happened at the time and the
@@ -261,7 +260,7 @@ def reopen_incident(
 
 def delete_incident(
     conn: Conn, incident_id: int, *, read_version: int | None = None
-) -> dict[str, Any]:
+) -> IncidentJson:
     """Delete an incident and its history; `read_version` is the version the user saw when
     confirming, so a change saved meanwhile is not deleted unseen."""
     with conn.transaction():

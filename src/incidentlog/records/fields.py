@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from incidentlog.core import names
 from incidentlog.core.errors import InvalidInput
 from incidentlog.core.vocabulary import CHANNELS, REMEDIES, SEVERITIES
 from incidentlog.records import entities
+
+if TYPE_CHECKING:
+    from incidentlog.records.reading import IncidentJson
 
 
 @dataclass
@@ -37,7 +40,7 @@ class IncidentInput:
 
 @dataclass
 class Recorded:
-    incident: dict[str, Any]
+    incident: IncidentJson
     warnings: list[str] = field(default_factory=list)
     earlier: dict[str, int] | None = None  # earlier incidents of this customer, if any
 

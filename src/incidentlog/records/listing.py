@@ -14,7 +14,8 @@ from incidentlog.records.reading import (
     INCIDENT_FIELDS,
     INCIDENT_FROM,
     INCIDENT_SELECT,
-    incident_public,
+    IncidentJson,
+    incident_json,
     minutes,
     with_checks,
 )
@@ -31,6 +32,16 @@ class IncidentFilter:
     reason: str | None = None
     open_only: bool = False
     limit: int | None = None
+
+
+class FollowUpJson(IncidentJson):
+    """`follow-ups`: an incident (status "open" or "to check") and where its follow-up is."""
+
+    days_open: int | None
+    overdue_days: int
+    checked: bool
+    last_check: str | None
+    last_check_at: str | None
 
 
 def where_clause(conn: Conn, f: IncidentFilter) -> tuple[str, dict[str, Any]]:
@@ -68,14 +79,14 @@ def customer_ids(conn: Conn, customer: str) -> list[int]:
     return [int(r["id"]) for r in rows]
 
 
-def list_incidents(conn: Conn, f: IncidentFilter) -> list[dict[str, Any]]:
+def list_incidents(conn: Conn, f: IncidentFilter) -> list[IncidentJson]:
     """Matching incidents, newest first, with their check-backs; `limit` keeps the newest N."""
     return with_checks(conn, list(iter_incidents(conn, f, newest_first=True)))
 
 
 def iter_incidents(
     conn: Conn, f: IncidentFilter, *, newest_first: bool = False
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[IncidentJson]:
     where, params = where_clause(conn, f)
     order = "DESC" if newest_first else "ASC"
     sql = INCIDENT_SELECT + where + f" ORDER BY i.at {order}, i.id {order}"
@@ -83,7 +94,7 @@ def iter_incidents(
         sql += " LIMIT :limit"
         params["limit"] = f.limit
     for row in conn.iter_rows(sql, params):
-        yield incident_public(row)
+        yield incident_json(row)
 
 
 # Still open: not resolved on the spot, and not resolved later.
@@ -105,7 +116,7 @@ CHECKS = """,
         ORDER BY e.at DESC, e.id DESC LIMIT 1) AS last_check_at"""
 
 
-def follow_ups(conn: Conn, f: IncidentFilter, *, today: dt.date) -> list[dict[str, Any]]:
+def follow_ups(conn: Conn, f: IncidentFilter, *, today: dt.date) -> list[FollowUpJson]:
     """What needs someone to go back to: open incidents, overdue first (most overdue first),
     then by follow-up date, then age; then resolved ones whose follow-up day has come with
     no check-back yet ("to check"), the latest due first."""
@@ -129,19 +140,23 @@ def follow_ups(conn: Conn, f: IncidentFilter, *, today: dt.date) -> list[dict[st
     if f.limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = f.limit
-    rows = []
+    rows: list[FollowUpJson] = []
     for row in conn.iter_rows(sql, params):
-        item = incident_public(row)
+        item = incident_json(row)
         due = as_date(row["follow_up"])
         opened = as_date(row["at"])
         still_open = item["status"] == "open"
         if not still_open:
             item["status"] = "to check"
-        # An incident resolved is no longer "open": its age stops mattering.
-        item["days_open"] = (today - opened).days if opened and still_open else None
-        item["overdue_days"] = (today - due).days if due and due < today else 0
-        item["checked"] = bool(row["check_count"])
-        item["last_check"] = row["last_check"]
-        item["last_check_at"] = minutes(row["last_check_at"])
-        rows.append(item)
+        rows.append(
+            {
+                **item,
+                # An incident resolved is no longer "open": its age stops mattering.
+                "days_open": (today - opened).days if opened and still_open else None,
+                "overdue_days": (today - due).days if due and due < today else 0,
+                "checked": bool(row["check_count"]),
+                "last_check": row["last_check"],
+                "last_check_at": minutes(row["last_check_at"]),
+            }
+        )
     return rows

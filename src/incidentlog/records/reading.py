@@ -10,7 +10,8 @@ the second is refused with "changed since you read it", on SQLite and PostgreSQL
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NotRequired, TypedDict
 
 from incidentlog.core.errors import Conflict, NotFound
 from incidentlog.core.money import cents_to_number
@@ -39,7 +40,63 @@ INCIDENT_COLUMNS = (
 EVENT_COLUMNS = "id incident_id kind at outcome note actor created_at".split()
 
 
-def incident_public(row: dict[str, Any]) -> dict[str, Any]:
+class CheckJson(TypedDict):
+    """A check-back as `list` and `show` give it."""
+
+    at: str | None
+    outcome: str | None
+    note: str | None
+
+
+class EventJson(TypedDict):
+    """One step of an incident's history after it was recorded (resolve, reopen, check)."""
+
+    kind: str
+    at: str | None
+    outcome: str | None
+    note: str | None
+    actor: str | None
+
+
+class IncidentJson(TypedDict):
+    """An incident as users and JSON see it (`list`, `show`, `follow-ups`, `search`)."""
+
+    id: int
+    customer: str
+    contact: str | None
+    reason: str
+    resolved: bool
+    status: str
+    store: str
+    agent: str
+    at: str | None
+    description: str
+    resolution: str
+    channel: str | None
+    follow_up: str | None
+    resolved_at: str | None
+    # Only from queries that select them: a search leaves the later columns out.
+    later_resolution: NotRequired[str | None]
+    severity: NotRequired[str | None]
+    remedy: NotRequired[str | None]
+    cost: NotRequired[float | None]
+    # Added by `with_checks`.
+    checks: NotRequired[list[CheckJson]]
+
+
+class ShownIncident(IncidentJson):
+    """`show`: the incident with its whole history."""
+
+    history: list[EventJson]
+
+
+def incident_public(row: Mapping[str, Any]) -> dict[str, Any]:
+    """`incident_json` as a plain dict, for the export, which writes over some of its
+    fields (seconds kept) and adds others."""
+    return dict(incident_json(row))
+
+
+def incident_json(row: Mapping[str, Any]) -> IncidentJson:
     """An incident as users and JSON see it.
 
     Rows from a query that does not select the later columns (a search, an export) give
@@ -49,7 +106,7 @@ def incident_public(row: dict[str, Any]) -> dict[str, Any]:
     follow_up = as_date(row["follow_up"])
     on_spot = bool(row["resolved_on_spot"])
     status = "resolved on the spot" if on_spot else ("resolved later" if resolved_at else "open")
-    public = {
+    public: IncidentJson = {
         "id": int(row["id"]),
         "customer": row["customer"],
         "contact": row["contact"],
@@ -64,16 +121,15 @@ def incident_public(row: dict[str, Any]) -> dict[str, Any]:
         "channel": row["channel"],
         "follow_up": follow_up.isoformat() if follow_up else None,
         "resolved_at": resolved_at.isoformat(timespec="minutes") if resolved_at else None,
-        **({"later_resolution": row["later_resolution"]} if "later_resolution" in row else {}),
     }
+    if "later_resolution" in row:
+        public["later_resolution"] = row["later_resolution"]
     if "cost_cents" in row:
         cents = row["cost_cents"]
-        public.update(
-            severity=row["severity"],
-            remedy=row["remedy"],
-            # A JSON number (12.5); the table shows it with the currency (format_cost).
-            cost=cents_to_number(None if cents is None else int(cents)),
-        )
+        public["severity"] = row["severity"]
+        public["remedy"] = row["remedy"]
+        # A JSON number (12.5); the table shows it with the currency (format_cost).
+        public["cost"] = cents_to_number(None if cents is None else int(cents))
     return public
 
 
@@ -82,9 +138,9 @@ def minutes(value: Any) -> str | None:
     return moment.isoformat(timespec="minutes") if moment else None
 
 
-def events(conn: Conn, incident_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def events(conn: Conn, incident_ids: list[int]) -> dict[int, list[EventJson]]:
     """The history of each incident (resolve, reopen, check), oldest first."""
-    found: dict[int, list[dict[str, Any]]] = {i: [] for i in incident_ids}
+    found: dict[int, list[EventJson]] = {i: [] for i in incident_ids}
     # Chunks keep well under SQLite's bound-parameter limit for long lists.
     for start in range(0, len(incident_ids), 500):
         chunk = {f"id{n}": v for n, v in enumerate(incident_ids[start : start + 500])}
@@ -106,7 +162,7 @@ def events(conn: Conn, incident_ids: list[int]) -> dict[int, list[dict[str, Any]
     return found
 
 
-def with_checks(conn: Conn, incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_checks(conn: Conn, incidents: list[IncidentJson]) -> list[IncidentJson]:
     """Adds `checks` (the check-backs: at, outcome, note) to each incident."""
     history = events(conn, [int(i["id"]) for i in incidents])
     for incident in incidents:
@@ -118,11 +174,11 @@ def with_checks(conn: Conn, incidents: list[dict[str, Any]]) -> list[dict[str, A
     return incidents
 
 
-def get_incident(conn: Conn, incident_id: int) -> dict[str, Any]:
+def get_incident(conn: Conn, incident_id: int) -> IncidentJson:
     row = conn.row(INCIDENT_SELECT + " WHERE i.id = :id", {"id": incident_id})
     if row is None:
         raise NotFound(f"No incident #{incident_id}.")
-    return incident_public(row)
+    return incident_json(row)
 
 
 def incident_version(conn: Conn, incident_id: int) -> int:
@@ -130,13 +186,12 @@ def incident_version(conn: Conn, incident_id: int) -> int:
     return int(raw_incident(conn, incident_id)["version"])
 
 
-def show_incident(conn: Conn, incident_id: int) -> dict[str, Any]:
+def show_incident(conn: Conn, incident_id: int) -> ShownIncident:
     """One incident with its check-backs and its whole history after it was recorded."""
     incident = get_incident(conn, incident_id)
     history = events(conn, [incident_id])[incident_id]
     with_checks(conn, [incident])
-    incident["history"] = history
-    return incident
+    return {**incident, "history": history}
 
 
 def raw_incident(conn: Conn, incident_id: int) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from incidentlog.core import names
 from incidentlog.core.errors import InvalidInput
-from incidentlog.records.recording import incident_public
+from incidentlog.records.reading import IncidentJson, incident_json
 from incidentlog.storage.connection import Conn
 
 SELECT = """
@@ -36,6 +36,14 @@ PG_DOCUMENT = (
     "coalesce(i.later_resolution, ''))"
 )
 MAX_TERMS = 20
+
+
+class SearchHit(IncidentJson):
+    """An incident found, with a few words around the first match."""
+
+    snippet: str
+
+
 SNIPPET_WORDS = 16
 # Words as the FTS5 tokenizer sees them: letters and digits; an underscore separates.
 _WORD = re.compile(r"[^\W_]+")
@@ -111,7 +119,7 @@ def search(
     end: dt.date | None = None,
     limit: int | None = None,
     marks: tuple[str, str] = ("**", "**"),
-) -> list[dict[str, Any]]:
+) -> list[SearchHit]:
     """Incidents matching every word, best match first, each with a `snippet` in which the
     matching words are wrapped in `marks`."""
     words = terms(text)
@@ -129,13 +137,17 @@ def search(
     if limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = limit
-    found = []
+    found: list[SearchHit] = []
     for row in conn.iter_rows(sql, params):
-        item = incident_public(row)
-        item["snippet"] = snippet(
-            row["description"], row["resolution"], words, marks, row["later_resolution"]
+        item = incident_json(row)
+        found.append(
+            {
+                **item,
+                "snippet": snippet(
+                    row["description"], row["resolution"], words, marks, row["later_resolution"]
+                ),
+            }
         )
-        found.append(item)
     return found
 
 

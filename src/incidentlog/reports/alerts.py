@@ -16,9 +16,10 @@ more stores during the week.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal, TypedDict
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import ColumnElement, Row, case, distinct, func, select
 
 from incidentlog.core.periods import Period
 from incidentlog.core.stats import poisson_upper
@@ -29,6 +30,27 @@ SPIKE_LEVEL = 0.99
 SPIKE_MIN_INCIDENTS = 5
 ESCALATING_VISITS = 3
 ESCALATING_DAYS = 30
+
+
+class StoreSpike(TypedDict):
+    kind: Literal["store-spike"]
+    store: str
+    incidents: int
+    expected: float
+    bound: int
+
+
+class EscalatingCustomer(TypedDict):
+    kind: Literal["customer-escalating"]
+    customer: str
+    incidents: int
+    stores: int
+    days: int
+    this_week: int
+    week_stores: int
+
+
+Alert = StoreSpike | EscalatingCustomer
 
 
 def store_weeks(conn: Any, week: Period) -> dict[str, list[int]]:
@@ -64,8 +86,8 @@ def store_weeks(conn: Any, week: Period) -> dict[str, list[int]]:
     return weeks
 
 
-def store_spikes(weeks: dict[str, list[int]]) -> list[dict[str, Any]]:
-    alerts = []
+def store_spikes(weeks: dict[str, list[int]]) -> list[StoreSpike]:
+    alerts: list[StoreSpike] = []
     for store, counts in weeks.items():
         *before, incidents = counts
         # A store that opened within the window is judged on the weeks since its first
@@ -91,30 +113,50 @@ def store_spikes(weeks: dict[str, list[int]]) -> list[dict[str, Any]]:
     return sorted(alerts, key=lambda a: (-a["incidents"] / a["expected"], a["store"]))
 
 
-def escalating_customers(conn: Any, week: Period) -> list[dict[str, Any]]:
+def week_customers(
+    conn: Any,
+    week: Period,
+    *,
+    since: dt.date | None,
+    extra: Sequence[ColumnElement[Any]],
+    having: ColumnElement[bool],
+) -> Sequence[Row[Any]]:
+    """The customers with an incident in `week`, grouped over their incidents from `since`
+    (or their first) to the week's end, with their name: `incidents`, `this_week`, `stores`
+    and the `extra` labelled columns, most incidents first, then most stores."""
     i = INCIDENT
-    since = week.end - dt.timedelta(days=ESCALATING_DAYS - 1)
     of_the_week = select(i.c.customer_id).where(in_period(i.c.day, week)).distinct()
-    in_week = i.c.day >= week.start
-    week_stores = func.count(distinct(case((in_week, i.c.store_id))))
+    window = i.c.day <= week.end if since is None else i.c.day.between(since, week.end)
     grouped = (
         select(
             i.c.customer_id,
             func.count().label("incidents"),
-            count_if(in_week).label("this_week"),
+            count_if(i.c.day >= week.start).label("this_week"),
             func.count(distinct(i.c.store_id)).label("stores"),
-            week_stores.label("week_stores"),
+            *extra,
         )
-        .where(i.c.customer_id.in_(of_the_week), i.c.day.between(since, week.end))
+        .where(i.c.customer_id.in_(of_the_week), window)
         .group_by(i.c.customer_id)
-        .having((func.count() >= ESCALATING_VISITS) | (week_stores >= 2))
+        .having(having)
         .subquery()
     )
-    found = conn.execute(
+    return conn.execute(  # type: ignore[no-any-return]
         select(CUSTOMER.c.name, grouped)
         .join_from(grouped, CUSTOMER, CUSTOMER.c.id == grouped.c.customer_id)
         .order_by(grouped.c.incidents.desc(), grouped.c.stores.desc(), CUSTOMER.c.name)
     ).all()
+
+
+def escalating_customers(conn: Any, week: Period) -> list[EscalatingCustomer]:
+    i = INCIDENT
+    week_stores = func.count(distinct(case((i.c.day >= week.start, i.c.store_id))))
+    found = week_customers(
+        conn,
+        week,
+        since=week.end - dt.timedelta(days=ESCALATING_DAYS - 1),
+        extra=[week_stores.label("week_stores")],
+        having=(func.count() >= ESCALATING_VISITS) | (week_stores >= 2),
+    )
     return [
         {
             "kind": "customer-escalating",

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import and_, distinct, false, func, select, union_all
 
 from incidentlog.core.periods import Period
 from incidentlog.reports.alerts import (
     SPIKE_WEEKS,
+    Alert,
     escalating_customers,
     store_spikes,
     store_weeks,
+    week_customers,
 )
 from incidentlog.reports.common import (
     AGENT,
@@ -21,11 +23,12 @@ from incidentlog.reports.common import (
     REASON,
     STORE,
     Bind,
+    OnSpot,
     count_if,
     day_of,
     in_period,
     known,
-    measure,
+    on_spot_counts,
     reading,
     sort_key,
     sum_keys,
@@ -37,32 +40,94 @@ TOP_REASONS = 3
 OVERDUE_LISTED = 10
 
 
+class SummaryRow(OnSpot):
+    """A store's week against the week before (and the totals' line, of the same shape)."""
+
+    store: str
+    compare_incidents: int
+    change: int
+    trend: str
+
+
+class StoreRow(SummaryRow):
+    # Oldest first, the week itself last: the HTML summary's bars per store.
+    weekly: list[int]
+
+
+class Aftercare(TypedDict):
+    satisfied: int
+    not_satisfied: int
+    satisfaction_rate: float | None
+    remedy_cost: float
+
+
+class Totals(SummaryRow, Aftercare):
+    pass
+
+
+class TopReason(TypedDict):
+    reason: str
+    incidents: int
+
+
+class OverdueFollowUp(TypedDict):
+    id: int
+    customer: str
+    store: str
+    agent: str
+    day: str
+    follow_up: str
+    days_overdue: int
+
+
+class RepeatCustomer(TypedDict):
+    customer: str
+    incidents: int
+    this_week: int
+    stores: int
+    agents: int
+
+
+class WeeklySummary(TypedDict):
+    rows: list[StoreRow]
+    totals: Totals
+    top_reasons: list[TopReason]
+    overdue_follow_ups: list[OverdueFollowUp]
+    overdue_follow_ups_count: int
+    overdue_as_of: str
+    repeat_customers: list[RepeatCustomer]
+    alerts: list[Alert]
+
+
 def week_before(week: Period) -> Period:
     start = week.start - dt.timedelta(days=7)
     return Period(start, week.start - dt.timedelta(days=1), f"week before {week.label}")
 
 
-def weekly_summary(bind: Bind, *, week: Period, today: dt.date) -> dict[str, Any]:
+def weekly_summary(bind: Bind, *, week: Period, today: dt.date) -> WeeklySummary:
     """Per store incidents and on-the-spot rate against the week before, the top reasons,
     follow-ups overdue when the week was over (or today, for the current week), and the
     customers of the week who had been there before."""
     previous = week_before(week)
     as_of = min(today, week.end + dt.timedelta(days=1))
     with reading(bind) as conn:
-        rows = _stores(conn, week, previous)
+        counted = _stores(conn, week, previous)
         top = _top_reasons(conn, week)
         overdue_count, overdue = _overdue(conn, week, as_of)
         back_again = _repeat_customers(conn, week)
         weeks = store_weeks(conn, week)
         escalating = escalating_customers(conn, week)
         after = aftercare(conn, week)
-    for row in rows:
-        # Oldest first, the week itself last: the HTML summary's bars per store.
-        row["weekly"] = weeks.get(row["store"], [0] * (SPIKE_WEEKS + 1))
-    totals = summary_row(
-        "All stores", sum_keys(rows, ["incidents", "resolved_on_spot", "compare_incidents"])
-    )
-    totals.update(after)
+    rows: list[StoreRow] = [
+        {**row, "weekly": weeks.get(row["store"], [0] * (SPIKE_WEEKS + 1))} for row in counted
+    ]
+    totals: Totals = {
+        **summary_row(
+            "All stores", sum_keys(rows, ["incidents", "resolved_on_spot", "compare_incidents"])
+        ),
+        **after,
+    }
+    alerts: list[Alert] = [*store_spikes(weeks), *escalating]
     return {
         "rows": rows,
         "totals": totals,
@@ -71,7 +136,7 @@ def weekly_summary(bind: Bind, *, week: Period, today: dt.date) -> dict[str, Any
         "overdue_follow_ups_count": overdue_count,
         "overdue_as_of": as_of.isoformat(),
         "repeat_customers": back_again,
-        "alerts": store_spikes(weeks) + escalating,
+        "alerts": alerts,
     }
 
 
@@ -79,7 +144,7 @@ def weekly_summary(bind: Bind, *, week: Period, today: dt.date) -> dict[str, Any
 AFTERCARE_KEYS = ("satisfied", "not_satisfied", "satisfaction_rate", "remedy_cost")
 
 
-def aftercare(bind: Bind, week: Period) -> dict[str, Any]:
+def aftercare(bind: Bind, week: Period) -> Aftercare:
     """The check-backs' satisfaction and the remedies' cost of the week's incidents, counted
     as `report resolution` counts them."""
     figures = resolution_report(bind, period=week).totals.figures
@@ -87,20 +152,23 @@ def aftercare(bind: Bind, week: Period) -> dict[str, Any]:
         "satisfied": figures.satisfied,
         "not_satisfied": figures.not_satisfied,
         "satisfaction_rate": figures.satisfaction_rate,
-        "remedy_cost": figures.remedy_cost,
+        # Cents are whole, so there is always a number (0.0 without a remedy).
+        "remedy_cost": figures.remedy_cost_cents / 100,
     }
 
 
-def summary_row(store: str, counts: dict[str, int]) -> dict[str, Any]:
-    row: dict[str, Any] = {"store": store}
-    row.update(measure(counts["incidents"], counts["resolved_on_spot"]))
-    row["compare_incidents"] = counts["compare_incidents"]
-    row["change"] = counts["incidents"] - counts["compare_incidents"]
-    row["trend"] = trend(row["change"])
-    return row
+def summary_row(store: str, counts: dict[str, int]) -> SummaryRow:
+    change = counts["incidents"] - counts["compare_incidents"]
+    return {
+        "store": store,
+        **on_spot_counts(counts["incidents"], counts["resolved_on_spot"]),
+        "compare_incidents": counts["compare_incidents"],
+        "change": change,
+        "trend": trend(change),
+    }
 
 
-def _stores(conn: Any, week: Period, previous: Period) -> list[dict[str, Any]]:
+def _stores(conn: Any, week: Period, previous: Period) -> list[SummaryRow]:
     i = INCIDENT
     this_week = i.c.day >= week.start
     grouped = (
@@ -131,7 +199,7 @@ def _stores(conn: Any, week: Period, previous: Period) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: sort_key(r["store"]))
 
 
-def _top_reasons(conn: Any, week: Period) -> list[dict[str, Any]]:
+def _top_reasons(conn: Any, week: Period) -> list[TopReason]:
     i = INCIDENT
     grouped = (
         select(i.c.reason_id, func.count().label("incidents"))
@@ -148,7 +216,7 @@ def _top_reasons(conn: Any, week: Period) -> list[dict[str, Any]]:
     return [{"reason": r.name, "incidents": int(r.incidents)} for r in found]
 
 
-def _overdue(conn: Any, week: Period, as_of: dt.date) -> tuple[int, list[dict[str, Any]]]:
+def _overdue(conn: Any, week: Period, as_of: dt.date) -> tuple[int, list[OverdueFollowUp]]:
     """Incidents still open on `as_of` whose follow-up date had passed: count, most overdue.
 
     Open then means not resolved yet, or resolved only from `as_of` on; the two are asked
@@ -183,7 +251,7 @@ def _overdue(conn: Any, week: Period, as_of: dt.date) -> tuple[int, list[dict[st
         .join(AGENT, AGENT.c.id == oldest.c.agent_id)
         .order_by(oldest.c.follow_up, oldest.c.id)
     ).all()
-    listed = []
+    listed: list[OverdueFollowUp] = []
     for r in found:
         follow_up = day_of(r.follow_up)
         listed.append(
@@ -200,28 +268,15 @@ def _overdue(conn: Any, week: Period, as_of: dt.date) -> tuple[int, list[dict[st
     return count, listed
 
 
-def _repeat_customers(conn: Any, week: Period) -> list[dict[str, Any]]:
+def _repeat_customers(conn: Any, week: Period) -> list[RepeatCustomer]:
     """Customers with an incident this week and at least two up to its end, most first."""
-    i = INCIDENT
-    of_the_week = select(i.c.customer_id).where(in_period(i.c.day, week)).distinct()
-    grouped = (
-        select(
-            i.c.customer_id,
-            func.count().label("incidents"),
-            count_if(i.c.day >= week.start).label("this_week"),
-            func.count(distinct(i.c.store_id)).label("stores"),
-            func.count(distinct(i.c.agent_id)).label("agents"),
-        )
-        .where(i.c.customer_id.in_(of_the_week), i.c.day <= week.end)
-        .group_by(i.c.customer_id)
-        .having(func.count() >= 2)
-        .subquery()
+    found = week_customers(
+        conn,
+        week,
+        since=None,
+        extra=[func.count(distinct(INCIDENT.c.agent_id)).label("agents")],
+        having=func.count() >= 2,
     )
-    found = conn.execute(
-        select(CUSTOMER.c.name, grouped)
-        .join_from(grouped, CUSTOMER, CUSTOMER.c.id == grouped.c.customer_id)
-        .order_by(grouped.c.incidents.desc(), grouped.c.stores.desc(), CUSTOMER.c.name)
-    ).all()
     return [
         {
             "customer": r.name,

@@ -11,7 +11,9 @@ from incidentlog.views import charts
 from incidentlog.views.charts import percent_range
 
 if TYPE_CHECKING:
+    from incidentlog.reports.alerts import Alert
     from incidentlog.reports.common import Partial
+    from incidentlog.reports.summary import RepeatCustomer, WeeklySummary
 
 from incidentlog.core.months import MONTH_ABBR as MONTHS
 from incidentlog.core.months import MONTH_NAMES
@@ -179,7 +181,7 @@ def summary_heading(week: Period) -> str:
     return f"incidentlog weekly summary — {week_heading(week)}"
 
 
-def summary_intro(summary: dict[str, Any]) -> str:
+def summary_intro(summary: WeeklySummary) -> str:
     totals = summary["totals"]
     return (
         f"Incidents: {totals['incidents']:,} (week before: {totals['compare_incidents']:,}, "
@@ -187,7 +189,7 @@ def summary_intro(summary: dict[str, Any]) -> str:
     )
 
 
-def summary_after(summary: dict[str, Any]) -> list[str]:
+def summary_after(summary: WeeklySummary) -> list[str]:
     """The lines under the stores: top reasons, overdue follow-ups, customers back again."""
     reasons = ", ".join(f"{r['reason']} {r['incidents']:,}" for r in summary["top_reasons"])
     return [
@@ -197,7 +199,7 @@ def summary_after(summary: dict[str, Any]) -> list[str]:
     ]
 
 
-def alert_text(alert: dict[str, Any]) -> str:
+def alert_text(alert: Alert) -> str:
     """ "Harbour Street: 19 incidents this week; about 8 expected from its last 8 weeks." """
     if alert["kind"] == "store-spike":
         return (
@@ -214,7 +216,7 @@ def alert_text(alert: dict[str, Any]) -> str:
     )
 
 
-def summary_lines(summary: dict[str, Any], week: Period) -> list[str]:
+def summary_lines(summary: WeeklySummary, week: Period) -> list[str]:
     """The weekly summary as plain text lines (the layout cron mails)."""
     lines = [summary_heading(week)]
     lines += [f"Alert: {alert_text(a)}" for a in summary.get("alerts", [])]
@@ -231,7 +233,7 @@ def summary_lines(summary: dict[str, Any], week: Period) -> list[str]:
     return lines + summary_after(summary)
 
 
-def _overdue_line(summary: dict[str, Any]) -> str:
+def _overdue_line(summary: WeeklySummary) -> str:
     count = summary["overdue_follow_ups_count"]
     if not count:
         return "Overdue follow-ups: none."
@@ -242,7 +244,7 @@ def _overdue_line(summary: dict[str, Any]) -> str:
     )
 
 
-def _back_again_line(customers: list[dict[str, Any]]) -> str:
+def _back_again_line(customers: list[RepeatCustomer]) -> str:
     if not customers:
         return "Customers back again this week: none."
     listed = [

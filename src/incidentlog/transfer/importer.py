@@ -46,6 +46,7 @@ class Importer(Staging, Planner):
         now: dt.datetime | None = None,
         skip_duplicates: bool = False,
         ask: Ask | None = None,
+        bulk_threshold: int | None = None,
     ) -> None:
         from incidentlog.core.clock import Clock
 
@@ -61,6 +62,7 @@ class Importer(Staging, Planner):
         # How a terminal answers when real rows would join the demo's sample (None: refuse).
         self.ask = ask
         self.event_ids: Sequence[int] = []
+        self.bulk_threshold = bulk_threshold
 
     def _flush_customers(self) -> None:
         pending = self.checker.new_customers
@@ -148,7 +150,7 @@ class Importer(Staging, Planner):
         self.result.kept_ids = len(kept)
         ceiling = self._ceiling("incident")
         now = dt.datetime.now().replace(microsecond=0)
-        with self._search_index_in_bulk(ceiling, bool(kept)):
+        with self._indexes_in_bulk(ceiling, bool(kept), self.result.incidents):
             if kept:
                 self._insert_staged(now, with_id=True)
                 if conn.dialect == "postgresql":

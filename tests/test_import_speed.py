@@ -1,0 +1,119 @@
+"""How a large import writes: the incident indexes and the search index rebuilt around the
+insert, inside the import's one transaction (the threshold lowered so the files stay small)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from incidentlog.transfer import staging
+from tests.conftest import Sql
+from tests.helpers import Cli
+
+HEADER = "customer,reason,resolved,store,agent,at,description,resolution,contact,channel\n"
+
+
+def write_incidents(
+    path: Path, n: int, last: str = "Kettle arrived dented", who: str = "Customer"
+) -> Path:
+    lines = [
+        f"{who} {i},billing,yes,North,Jane,2026-04-{1 + i % 28:02d} 10:{i % 60:02d},"
+        f"Parcel {i} was late,Refunded the fee,{who.lower()}{i}@example.com,phone\n"
+        for i in range(n - 1)
+    ]
+    lines.append(f"Last {who},billing,yes,North,Jane,2026-05-01 09:00,{last},Sent a new one,,\n")
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    return path
+
+
+def schema() -> list[tuple[str, str, str]]:
+    """The incident table's indexes and triggers as the database file holds them."""
+    raw = sqlite3.connect(os.environ["INCIDENTLOG_DB"])
+    try:
+        return sorted(
+            (str(r[0]), str(r[1]), " ".join(str(r[2]).split()))
+            for r in raw.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'incident' "
+                "AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+            )
+        )
+    finally:
+        raw.close()
+
+
+@pytest.fixture
+def rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Lowers the threshold to 5 rows and records each set of indexes an import dropped."""
+    monkeypatch.setattr(staging, "BULK_THRESHOLD", 5)
+    seen: list[list[str]] = []
+    dropped = staging.Staging._dropped_indexes
+
+    def spy(self: staging.Staging, rows: int) -> list[str]:
+        found = dropped(self, rows)
+        seen.append(found)
+        return found
+
+    monkeypatch.setattr(staging.Staging, "_dropped_indexes", spy)
+    return seen
+
+
+def test_large_import_rebuilds_every_index_and_search_finds_its_text(
+    cli: Cli, tmp_path: Path, sql: Sql, rebuilds: list[list[str]]
+) -> None:
+    cli("db", "upgrade")
+    before = schema()
+    assert any(kind == "index" and name == "ix_incident_day" for kind, name, _sql in before)
+    cli("import", str(write_incidents(tmp_path / "big.csv", 40)), "--new-store", "--new-agent")
+    assert len(rebuilds) == 1 and len(rebuilds[0]) >= 7  # the indexes were dropped ...
+    assert schema() == before  # ... and every one made again, as it was
+    assert int(sql.scalar("SELECT COUNT(*) FROM incident")) == 40
+    found = cli("search", "dented", "--format", "json").json()
+    assert [r["customer"] for r in found] == ["Last Customer"]
+    assert len(cli("search", "late", "--format", "json").json()) == 39
+    # The search index stays kept by its triggers for the next change.
+    cli.add("Zed Moss", description="Toaster smoked on first use")
+    assert [r["customer"] for r in cli("search", "toaster", "--format", "json").json()] == [
+        "Zed Moss"
+    ]
+
+
+def test_import_failing_on_its_last_row_after_the_drop_leaves_every_index(
+    cli: Cli, tmp_path: Path, sql: Sql, rebuilds: list[list[str]]
+) -> None:
+    cli("db", "upgrade")
+    raw = sqlite3.connect(os.environ["INCIDENTLOG_DB"])
+    # A rule the checks do not know about refuses the file's last row inside the insert.
+    raw.execute(
+        "CREATE TRIGGER refuse_last BEFORE INSERT ON incident "
+        "WHEN new.description = 'Refuse me' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    raw.commit()
+    raw.close()
+    before = schema()
+    path = write_incidents(tmp_path / "big.csv", 40, last="Refuse me")
+    failed = cli("import", str(path), "--new-store", "--new-agent", ok=False)
+    assert failed.exit_code != 0 and "refused" in failed.stderr, failed
+    assert "Traceback" not in failed.stderr
+    assert len(rebuilds) == 1 and rebuilds[0]  # it failed after dropping them
+    assert schema() == before
+    assert int(sql.scalar("SELECT COUNT(*) FROM incident")) == 0
+    assert int(sql.scalar("SELECT COUNT(*) FROM customer")) == 0
+
+
+def test_small_import_or_one_into_a_larger_table_keeps_the_indexes(
+    cli: Cli, tmp_path: Path, sql: Sql, rebuilds: list[list[str]]
+) -> None:
+    cli("db", "upgrade")
+    cli("import", str(write_incidents(tmp_path / "few.csv", 4)), "--new-store", "--new-agent")
+    for i in range(6):
+        cli.add(f"Known {i}")
+    # 5 rows reach the threshold, but the table already holds more than that.
+    cli("import", str(write_incidents(tmp_path / "five.csv", 5, last="Mug chipped", who="Other")))
+    assert rebuilds == [[], []]
+    assert int(sql.scalar("SELECT COUNT(*) FROM incident")) == 4 + 6 + 5
+    assert [r["customer"] for r in cli("search", "chipped", "--format", "json").json()] == [
+        "Last Other"
+    ]

@@ -117,3 +117,44 @@ def test_small_import_or_one_into_a_larger_table_keeps_the_indexes(
     assert [r["customer"] for r in cli("search", "chipped", "--format", "json").json()] == [
         "Last Other"
     ]
+
+
+@pytest.mark.backends
+def test_postgres_stages_rows_through_copy_with_the_same_result(
+    cli: Cli, tmp_path: Path, sql: Sql, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied: list[tuple[str, bool]] = []
+    copy = staging.Staging._copy
+
+    def spy(self: staging.Staging, table: str, *args: object) -> bool:
+        done = copy(self, table, *args)  # type: ignore[arg-type]
+        copied.append((table, done))
+        return done
+
+    monkeypatch.setattr(staging.Staging, "_copy", spy)
+    path = tmp_path / "in.csv"
+    path.write_text(
+        HEADER + "Ann Lee,billing,yes,North,Jane,2026-05-01 09:00,Kettle \\N broken,,,\n"
+        'ann  LEE,billing,no,North,Jane,2026-05-02 09:00,"Tab\there, ""quoted""",,,\n'
+        "Bo,billing,yes,North,Jane,2026-05-03 09:00,Fine,Done,bo@example.com,phone\n",
+        encoding="utf-8",
+    )
+    cli("import", str(path), "--new-store", "--new-agent")
+    if backend == "postgres":
+        assert ("import_stage", True) in copied and ("import_customer", True) in copied
+    else:
+        assert copied == []
+    customers = sql.rows("SELECT name, key, contact FROM customer ORDER BY id")
+    # Two spellings of one customer: the first met names it, once.
+    assert customers == [
+        {"name": "Ann Lee", "key": "name:ann lee", "contact": None},
+        {"name": "Bo", "key": "email:bo@example.com", "contact": "bo@example.com"},
+    ]
+    rows = sql.rows("SELECT description, resolved_on_spot, at FROM incident ORDER BY id")
+    assert [r["description"] for r in rows] == [
+        "Kettle \\N broken",
+        'Tab\there, "quoted"',
+        "Fine",
+    ]
+    assert [bool(r["resolved_on_spot"]) for r in rows] == [True, False, True]
+    assert str(rows[1]["at"])[:16] == "2026-05-02 09:00"

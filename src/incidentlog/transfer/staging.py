@@ -92,11 +92,41 @@ class Staging:
                 raise
             raw.commit()
             return
+        if self._copy(table, columns, rows, tail):
+            return
         params = ", ".join(f":{c}" for c in columns)
         conn.run_many(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({params}){tail}",
             [dict(zip(columns, row, strict=True)) for row in rows],
         )
+
+    def _copy(
+        self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], tail: str
+    ) -> bool:
+        """COPY ... FROM STDIN through psycopg, several times quicker than executemany; rows
+        that need `tail` (ON CONFLICT) go through a bare copy of the table first. False when
+        the connection is not psycopg's."""
+        try:
+            raw = self.conn.conn.connection.driver_connection  # type: ignore[attr-defined]
+        except AttributeError:
+            return False
+        if type(raw).__module__.split(".")[0] != "psycopg":
+            return False
+        target = f"{table}_copy" if tail else table
+        listed = ", ".join(columns)
+        with raw.cursor() as cursor:
+            if tail:
+                cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {target} (LIKE {table})")
+            with cursor.copy(f"COPY {target} ({listed}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            if tail:
+                order = " ORDER BY seq" if "seq" in columns else ""
+                cursor.execute(
+                    f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {target}{order}{tail}"
+                )
+                cursor.execute(f"TRUNCATE {target}")
+        return True
 
     @contextmanager
     def _staging_transaction(self) -> Iterator[None]:
@@ -140,7 +170,12 @@ class Staging:
                 if SCRATCH in attached:
                     self.conn.run(f"DETACH DATABASE {SCRATCH}")
                 return
-            for table in ("import_stage", "import_customer", "import_check"):
+            for table in (
+                "import_stage",
+                "import_customer",
+                "import_check",
+                "import_customer_copy",
+            ):
                 self.conn.run(f"DROP TABLE IF EXISTS {table}")
         except Exception:  # noqa: BLE001 - a broken connection reports its own error
             pass

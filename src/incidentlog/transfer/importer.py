@@ -90,6 +90,10 @@ class Importer(Staging, Planner):
         self.conn.run(
             f"CREATE INDEX {self.index_prefix}import_stage_wanted ON import_stage (wanted_id)"
         )
+        if self.conn.dialect == "postgresql":
+            # Nothing analyses temporary tables by itself: without their sizes the planner
+            # joins them row by row against the incident and customer tables.
+            self.conn.run("ANALYZE import_stage, import_customer, import_check")
         self._count_staged()
         self.result.sessions = len(self.sessions)
 

@@ -158,3 +158,39 @@ def test_postgres_stages_rows_through_copy_with_the_same_result(
     ]
     assert [bool(r["resolved_on_spot"]) for r in rows] == [True, False, True]
     assert str(rows[1]["at"])[:16] == "2026-05-02 09:00"
+
+
+def test_the_threshold_can_be_given_to_one_import(cli: Cli, tmp_path: Path, sql: Sql) -> None:
+    from incidentlog.storage.database import Database, resolve_location
+    from incidentlog.transfer.importer import Importer
+    from incidentlog.transfer.sources import open_file
+
+    cli("db", "upgrade")
+    before = schema()
+    seen: list[list[str]] = []
+
+    class Spying(Importer):
+        def _dropped_indexes(self, rows: int) -> list[str]:
+            found = super()._dropped_indexes(rows)
+            seen.append(found)
+            return found
+
+    db = Database(resolve_location(None))
+    try:
+        with db.connect() as conn:
+            # 40 rows into an empty table, then 40 more into a table of 40.
+            for threshold, name in ((41, "a"), (40, "b")):
+                path = write_incidents(tmp_path / f"{name}.csv", 40, who=name)
+                importer = Spying(
+                    conn,
+                    [open_file(path)],
+                    new_store=True,
+                    new_agent=True,
+                    bulk_threshold=threshold,
+                )
+                assert importer.run().incidents == 40
+    finally:
+        db.dispose()
+    assert [bool(found) for found in seen] == [False, True]
+    assert schema() == before
+    assert int(sql.scalar("SELECT COUNT(*) FROM incident")) == 80

@@ -232,11 +232,9 @@ class Staging:
 
         from incidentlog.storage.tables import Incident, core
 
+        # Index names are unique across the database: only the incident table's are asked for.
         present = {
-            r["name"]
-            for r in self.conn.rows(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incident'"
-            )
+            r["name"] for r in self.conn.rows("SELECT name FROM sqlite_master WHERE type = 'index'")
         }
         dialect = sqlite.dialect()
         creates = []

@@ -47,6 +47,7 @@ class Importer(Staging, Planner):
         now: dt.datetime | None = None,
         skip_duplicates: bool = False,
         ask: Ask | None = None,
+        bulk_threshold: int | None = None,
     ) -> None:
         from incidentlog.core.clock import Clock
 
@@ -62,6 +63,7 @@ class Importer(Staging, Planner):
         # How a terminal answers when real rows would join the demo's sample (None: refuse).
         self.ask = ask
         self.event_ids: Sequence[int] = []
+        self.bulk_threshold = bulk_threshold
 
     def _flush_customers(self) -> None:
         pending = self.checker.new_customers
@@ -89,6 +91,10 @@ class Importer(Staging, Planner):
         self.conn.run(
             f"CREATE INDEX {self.index_prefix}import_stage_wanted ON import_stage (wanted_id)"
         )
+        if self.conn.dialect == "postgresql":
+            # Nothing analyses temporary tables by itself: without their sizes the planner
+            # joins them row by row against the incident and customer tables.
+            self.conn.run("ANALYZE import_stage, import_customer, import_check")
         self._count_staged()
         self.result.sessions = len(self.sessions)
 
@@ -149,7 +155,7 @@ class Importer(Staging, Planner):
         self.result.kept_ids = len(kept)
         ceiling = self._ceiling("incident")
         now = dt.datetime.now().replace(microsecond=0)
-        with self._search_index_in_bulk(ceiling, bool(kept)):
+        with self._indexes_in_bulk(ceiling, bool(kept), self.result.incidents):
             if kept:
                 self._insert_staged(now, with_id=True)
                 if conn.dialect == "postgresql":

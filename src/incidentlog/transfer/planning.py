@@ -245,7 +245,19 @@ class Planner:
             f"WHERE {same} AND f.seq < import_stage.seq AND (f.wanted_id IS NULL "
             "OR import_stage.wanted_id IS NULL OR f.wanted_id = import_stage.wanted_id))"
         )
-        conn.run(
+        # One probe of the day index spares the per-row search when no stored incident
+        # falls in the file's days (an import into a new database, or of a new month).
+        stored = conn.scalar(
+            "SELECT 1 FROM incident WHERE day BETWEEN :first AND :last LIMIT 1",
+            {"first": self.result.first, "last": self.result.last},
+        )
+        if stored is not None:
+            self._skip_stored_incidents()
+        self._count_staged()
+        self.result.skipped += before - self.result.incidents
+
+    def _skip_stored_incidents(self) -> None:
+        self.conn.run(
             "DELETE FROM import_stage WHERE EXISTS (SELECT 1 FROM incident i "
             "JOIN import_customer ic ON ic.id = i.customer_id "
             "JOIN store st ON st.id = i.store_id JOIN agent a ON a.id = i.agent_id "
@@ -254,8 +266,6 @@ class Planner:
             "AND i.at = import_stage.at AND st.key = import_stage.store "
             "AND a.key = import_stage.agent AND r.key = import_stage.reason)"
         )
-        self._count_staged()
-        self.result.skipped += before - self.result.incidents
 
     def _skip_duplicate_sessions(self) -> None:
         """Sessions already recorded (same day, topic, kind and attendees), or twice in the

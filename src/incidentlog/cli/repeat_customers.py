@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import typer
 
@@ -79,7 +79,8 @@ def repeat_customers(
         Column("reasons", "Reasons"),
     ]
     render(
-        shown,
+        # The rows are plain dicts at run time; a copy of each would cost memory on a long JSON.
+        cast("list[dict[str, Any]]", shown),
         columns,
         fmt,
         title=_repeat_title(min_incidents, min_agents, min_stores) + f" · {chosen.label}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import String, Subquery, cast, distinct, func, select
 from sqlalchemy.engine import Connection
@@ -21,11 +21,24 @@ ROW_KEYS = ("customer", "contact", "incidents", "agents", "stores", "first", "la
 SEEK_CUSTOMERS = 500
 
 
+class RepeatCustomer(TypedDict):
+    """One customer who came back: the JSON row, its keys in this order."""
+
+    customer: str
+    contact: str | None
+    incidents: int
+    agents: int
+    stores: int
+    first: str | None
+    last: str | None
+    reasons: list[str]
+
+
 @dataclass
 class RepeatCustomers:
     """The broadest `rows` (all of them unless a limit was asked), and how many there are."""
 
-    rows: list[dict[str, Any]]
+    rows: list[RepeatCustomer]
     found: int
 
 
@@ -72,7 +85,7 @@ def repeat_customers(
             reasons = {r.customer_id: _ranked(r.reason_ids, reason_names) for r in shown}
         else:
             reasons = _reasons(conn, [r.customer_id for r in shown], period, reason_names)
-    rows = [
+    rows: list[RepeatCustomer] = [
         {
             "customer": r.name,
             "contact": r.contact,

@@ -23,7 +23,7 @@ class Database(Protocol):
 
 # Every alembic revision under migrations/versions, oldest first (a test keeps them in step),
 # so opening a database needs no alembic import unless it is behind.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).parent / "migrations"
 # An arbitrary constant shared by every incidentlog process upgrading the same PostgreSQL.

@@ -82,6 +82,7 @@ class Incident(SQLModel, table=True):
         # period's customers and then each returning one's incidents from indexes alone.
         Index("ix_incident_day", "day", "customer_id"),
         Index("ix_incident_month_store", "month", "store_id"),
+        Index("ix_incident_month_agent", "month", "agent_id", "resolved_on_spot"),
         Index("ix_incident_store_day", "store_id", "day", "resolved_on_spot"),
         Index("ix_incident_agent_day", "agent_id", "day", "resolved_on_spot"),
         Index(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
+from incidentlog.views.cells import to_json
 from tests.helpers import Cli
 from tests.reports_helpers import Row, between, record
 
@@ -145,3 +148,30 @@ def test_ties_by_code_point_and_the_limit_counts_them_all(cli: Cli) -> None:
     out = cli("repeat-customers", "--limit", "1", "--min-stores", "2").stdout
     assert "The 1 broadest of 4 customers" in out
     assert "No customer came back" in cli("repeat-customers", "--min-agents", "2").stdout
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "repeat_customers"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "args"),
+    [
+        ("json", ()),
+        ("csv", ()),
+        ("json", ("--min-incidents", "1")),
+        ("csv", ("--min-incidents", "1")),
+        ("json", ("--period", "2020-01")),
+    ],
+)
+def test_every_customer_streams_the_bytes_the_whole_document_gave(
+    cli: Cli, data: list[Row], fmt: str, args: tuple[str, ...]
+) -> None:
+    # Without --limit, JSON and CSV write every customer as the database hands them over;
+    # the text is byte for byte what the document built whole in memory gave (the fixture
+    # files were written by that renderer), and what the paged path (--limit) gives.
+    out = cli("repeat-customers", "--format", fmt, *args).stdout
+    name = "-".join(["all", *[a.lstrip("-") for a in args]]) + f".{fmt}"
+    assert out == (FIXTURE / name).read_text("utf-8")
+    assert out == cli("repeat-customers", "--format", fmt, "--limit", "1000", *args).stdout
+    if fmt == "json":
+        assert out == to_json(json.loads(out)) + "\n"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from incidentlog.cli import reporting
 from incidentlog.cli.common import FormatOption, FromOption, PeriodOption, ToOption
+
+if TYPE_CHECKING:
+    from incidentlog.core.periods import Period
+    from incidentlog.reports.repeat_customers import RepeatCustomer
 
 app = typer.Typer()
 
@@ -42,30 +47,50 @@ def repeat_customers(
 
     Example: incidentlog repeat-customers --min-stores 2
     """
-    from incidentlog.reports.repeat_customers import ROW_KEYS
-    from incidentlog.reports.repeat_customers import repeat_customers as find_repeat
-    from incidentlog.views.render import Column, check_format, email_break, render, short_date
+    from incidentlog.views.render import check_format
 
     fmt = check_format(fmt)
     chosen = reporting.period(period, from_, to, default="last-12-months")
     if limit is None and fmt == "table":
         limit = TABLE_CUSTOMERS
+    thresholds = {
+        "min_incidents": min_incidents,
+        "min_agents": min_agents,
+        "min_stores": min_stores,
+    }
+    title = _repeat_title(min_incidents, min_agents, min_stores) + f" · {chosen.label}"
     with reporting.reading() as conn:
-        found = find_repeat(
-            conn,
-            period=chosen,
-            min_incidents=min_incidents,
-            min_agents=min_agents,
-            min_stores=min_stores,
-            limit=limit,
-        )
-    shown = found.rows
-    caption = None
-    if len(shown) < found.found:
-        caption = (
-            f"The {len(shown)} broadest of {found.found:,} customers; "
-            "--limit N or --format csv shows more."
-        )
+        if limit is None and fmt in ("json", "csv"):
+            from incidentlog.reports.repeat_customers import each_repeat_customer
+
+            # Every customer, written as the database hands them over: tens of thousands
+            # of rows are never all held at once.
+            _show(each_repeat_customer(conn, period=chosen, **thresholds), fmt, title, chosen)
+            return
+        from incidentlog.reports.repeat_customers import repeat_customers as find_repeat
+
+        found = find_repeat(conn, period=chosen, limit=limit, **thresholds)
+        shown = found.rows
+        caption = None
+        if len(shown) < found.found:
+            caption = (
+                f"The {len(shown)} broadest of {found.found:,} customers; "
+                "--limit N or --format csv shows more."
+            )
+        _show(shown, fmt, title, chosen, caption=caption)
+
+
+def _show(
+    rows: Iterable[RepeatCustomer],
+    fmt: str,
+    title: str,
+    chosen: Period,
+    *,
+    caption: str | None = None,
+) -> None:
+    from incidentlog.reports.repeat_customers import ROW_KEYS
+    from incidentlog.views.render import Column, email_break, render, short_date
+
     columns = [
         Column("customer", "Customer"),
         Column(
@@ -80,12 +105,12 @@ def repeat_customers(
     ]
     render(
         # The rows are plain dicts at run time; a copy of each would cost memory on a long JSON.
-        cast("list[dict[str, Any]]", shown),
+        cast("Iterable[dict[str, Any]]", rows),
         columns,
         fmt,
-        title=_repeat_title(min_incidents, min_agents, min_stores) + f" · {chosen.label}",
+        title=title,
         caption=caption,
-        document=reporting.document("repeat-customers", chosen, None, shown),
+        document=reporting.document("repeat-customers", chosen, None, rows),
         csv_keys=ROW_KEYS,
         empty="No customer came back in this period.",
     )

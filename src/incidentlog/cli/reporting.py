@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -53,7 +53,7 @@ def reading() -> Iterator[Connection]:
 
 
 def document(
-    report: str, period: Period, compare: Period | None, rows: list[Any], **extra: Any
+    report: str, period: Period, compare: Period | None, rows: Iterable[Any], **extra: Any
 ) -> dict[str, Any]:
     from incidentlog.cli.sample import mark_report
     from incidentlog.views.render import ReportDocument

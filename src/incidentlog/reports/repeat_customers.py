@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from sqlalchemy import String, Subquery, cast, distinct, func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import Select, String, Subquery, cast, distinct, func, select
+from sqlalchemy.engine import Connection, Row
 
 from incidentlog.core.periods import Period
 from incidentlog.reports.common import CUSTOMER, INCIDENT, REASON, Bind, in_period, reading
@@ -19,6 +19,8 @@ ROW_KEYS = ("customer", "contact", "incidents", "agents", "stores", "first", "la
 # Up to this many customers shown, their reasons are looked up by id afterwards (well
 # under every backend's limit on bound parameters).
 SEEK_CUSTOMERS = 500
+# Rows fetched at a time when every customer is written out (JSON, CSV).
+STREAM_BATCH = 1000
 
 
 class RepeatCustomer(TypedDict):
@@ -62,43 +64,81 @@ def repeat_customers(
     with_reasons = limit is None or limit > SEEK_CUSTOMERS
     thresholds = (min_incidents, min_agents, min_stores)
     with reading(bind) as conn:
-        dialect = conn.dialect.name
-        found = _spread(dialect, period, thresholds, with_reasons=with_reasons)
-        # Python orders names by code point, as the C collation does (SQLite's BINARY too).
-        name = CUSTOMER.c.name if dialect == "sqlite" else CUSTOMER.c.name.collate("C")
-        query = (
-            select(found, CUSTOMER.c.name, CUSTOMER.c.contact, func.count().over().label("found"))
-            .join_from(found, CUSTOMER, CUSTOMER.c.id == found.c.customer_id)
-            .order_by(
-                found.c.stores.desc(),
-                found.c.agents.desc(),
-                found.c.incidents.desc(),
-                found.c.last.desc(),
-                name,
-                found.c.customer_id,
-            )
-            .limit(limit)
-        )
+        query = _broadest_first(conn, period, thresholds, with_reasons=with_reasons)
+        query = query.add_columns(func.count().over().label("found")).limit(limit)
         shown = conn.execute(query).fetchall()
-        reason_names = {r.id: r.name for r in conn.execute(select(REASON.c.id, REASON.c.name))}
+        reason_names = _reason_names(conn)
         if with_reasons:
             reasons = {r.customer_id: _ranked(r.reason_ids, reason_names) for r in shown}
         else:
             reasons = _reasons(conn, [r.customer_id for r in shown], period, reason_names)
-    rows: list[RepeatCustomer] = [
-        {
-            "customer": r.name,
-            "contact": r.contact,
-            "incidents": r.incidents,
-            "agents": r.agents,
-            "stores": r.stores,
-            "first": _iso(r.first),
-            "last": _iso(r.last),
-            "reasons": reasons.get(r.customer_id, []),
-        }
-        for r in shown
-    ]
+    rows = [_row(r, reasons.get(r.customer_id, [])) for r in shown]
     return RepeatCustomers(rows, shown[0].found if shown else 0)
+
+
+def each_repeat_customer(
+    conn: Connection,
+    *,
+    period: Period,
+    min_incidents: int = 2,
+    min_agents: int = 1,
+    min_stores: int = 1,
+) -> Iterator[RepeatCustomer]:
+    """Every customer `repeat_customers` finds, in its order, one at a time as the database
+    hands them over: JSON and CSV of tens of thousands of customers are written as they
+    come instead of being held. The query runs on the first `next()`, on `conn`, which
+    must stay open until the last row."""
+    thresholds = (min_incidents, min_agents, min_stores)
+    reason_names = _reason_names(conn)
+    query = _broadest_first(conn, period, thresholds, with_reasons=True)
+    # PostgreSQL sends the rows in batches through a server-side cursor; SQLite steps
+    # through its sorted result as they are fetched.
+    result = conn.execute(query.execution_options(yield_per=STREAM_BATCH))
+    try:
+        for r in result:
+            yield _row(r, _ranked(r.reason_ids, reason_names))
+    finally:
+        result.close()
+
+
+def _broadest_first(
+    conn: Connection, period: Period, thresholds: tuple[int, int, int], *, with_reasons: bool
+) -> Select[Any]:
+    """The returning customers with their names, broadest first: stores, then agents, then
+    incidents; ties go to the latest incident, then the name."""
+    dialect = conn.dialect.name
+    found = _spread(dialect, period, thresholds, with_reasons=with_reasons)
+    # Python orders names by code point, as the C collation does (SQLite's BINARY too).
+    name = CUSTOMER.c.name if dialect == "sqlite" else CUSTOMER.c.name.collate("C")
+    return (
+        select(found, CUSTOMER.c.name, CUSTOMER.c.contact)
+        .join_from(found, CUSTOMER, CUSTOMER.c.id == found.c.customer_id)
+        .order_by(
+            found.c.stores.desc(),
+            found.c.agents.desc(),
+            found.c.incidents.desc(),
+            found.c.last.desc(),
+            name,
+            found.c.customer_id,
+        )
+    )
+
+
+def _reason_names(conn: Connection) -> dict[int, str]:
+    return {r.id: r.name for r in conn.execute(select(REASON.c.id, REASON.c.name))}
+
+
+def _row(r: Row[Any], reasons: list[str]) -> RepeatCustomer:
+    return {
+        "customer": r.name,
+        "contact": r.contact,
+        "incidents": r.incidents,
+        "agents": r.agents,
+        "stores": r.stores,
+        "first": _iso(r.first),
+        "last": _iso(r.last),
+        "reasons": reasons,
+    }
 
 
 def _spread(

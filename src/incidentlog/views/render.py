@@ -46,7 +46,7 @@ def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: Any = No
 
 
 def render(
-    rows: Sequence[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     columns: Sequence[Column],
     fmt: str,
     *,
@@ -58,22 +58,36 @@ def render(
     footer: dict[str, Any] | None = None,
 ) -> None:
     """Print rows. JSON prints `document` when given (reports), else the array of rows;
-    CSV prints `csv_keys` (default: every key of the first row)."""
+    CSV prints `csv_keys` (default: every key of the first row). JSON and CSV write rows
+    given as an iterator (in `rows` or in `document`) one by one as they come; a table
+    needs them all first."""
     fmt = check_format(fmt)
     note = getattr(document, "note", None)  # e.g. demo records mixed with real ones
     if note:
         caption = f"{caption}\n{note}" if caption else note
     if fmt == "json":
-        sys.stdout.write(to_json(document if document is not None else list(rows)) + "\n")
+        from incidentlog.views.streaming import write_json
+
+        # Rows that arrive as an iterator (in `document` or on their own) are written as
+        # they come, never gathered: a long report costs one batch of memory, not all of it.
+        write_json(document if document is not None else _as_array(rows), sys.stdout)
         return
     if fmt == "csv":
-        keys = list(csv_keys or (rows[0].keys() if rows else [c.key for c in columns]))
-        write_csv(rows, keys)
+        if not csv_keys:
+            rows = listed = list(rows)
+            csv_keys = list(listed[0].keys() if listed else [c.key for c in columns])
+        write_csv(rows, csv_keys)
         return
+    shown = rows if isinstance(rows, Sequence) else list(rows)
     if fmt == "html":
-        write_html(rows, columns, title=title, caption=caption, empty=empty, footer=footer)
+        write_html(shown, columns, title=title, caption=caption, empty=empty, footer=footer)
         return
-    render_table(rows, columns, title=title, caption=caption, empty=empty, footer=footer)
+    render_table(shown, columns, title=title, caption=caption, empty=empty, footer=footer)
+
+
+def _as_array(rows: Iterable[dict[str, Any]]) -> Any:
+    """The rows as JSON writes an array: a list as it is, anything else streamed."""
+    return rows if isinstance(rows, list | tuple) else iter(rows)
 
 
 def write_html(

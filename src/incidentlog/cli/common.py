@@ -14,7 +14,6 @@ import typer
 
 from incidentlog.cli import context
 from incidentlog.cli.params import PeriodType, WhenType
-from incidentlog.storage.database import Unreachable
 
 if TYPE_CHECKING:
     from incidentlog.core.periods import Period
@@ -104,6 +103,9 @@ def connect(*, create: bool = False, keep: Keep | None = None) -> Iterator[Conn]
     till's outbox and the command ends there with exit 0 and a warning. Whatever waits in
     the outbox is sent first by the next command that reaches the server.
     """
+    # Imported here, not with this module: `--help` and the command tree need neither the
+    # storage layer nor sqlite3.
+    from incidentlog.storage.database import Unreachable
     from incidentlog.views.console import echo
 
     db = database(create=create)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 try:  # typer >= 0.28 vendors click
     from typer._click.globals import get_current_context
@@ -19,7 +20,12 @@ except ImportError:  # pragma: no cover
 
 from incidentlog.core.clock import Clock
 
-__all__ = ["App", "clock", "current", "now", "today"]
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from incidentlog.storage.database import Database
+
+__all__ = ["App", "clock", "current", "get_current_context", "now", "today"]
 
 
 @dataclass
@@ -30,6 +36,11 @@ class App:
     """``--db`` as given (None: ``INCIDENTLOG_DB``, then the config and the user data dir)."""
     fixed_clock: Clock | None = None
     """The clock ``--today`` pins; None leaves the day to ``INCIDENTLOG_TODAY`` or the computer."""
+    reading: Database | None = None
+    """The database a report has read, its engine open until the command ends (what the
+    report asks afterwards reuses its connection); None before a report opened one."""
+    reading_connection: Connection | None = None
+    """The report's connection while its `reading()` block runs."""
 
     @cached_property
     def clock(self) -> Clock:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from incidentlog.core.periods import Period
+    from incidentlog.storage.database import Database
 
 
 StoreOption = Annotated[str | None, typer.Option("--store", "-s", help="Only this store.")]
@@ -42,14 +43,39 @@ def chart_option(what: str) -> Any:
 
 @contextmanager
 def reading() -> Iterator[Connection]:
-    """A read connection for reports, after the schema has been created or upgraded."""
+    """A read connection for reports, after the schema has been created or upgraded.
+
+    The engine stays open until the command ends (not just this block), so that what the
+    report asks afterwards (`document`: are the demo's records in it?) takes the same pooled
+    connection instead of opening the database again.
+    """
     database = common.database()
     database.connect().close()
-    try:
-        with database.engine().connect() as conn:
+    if not _keep_until_the_command_ends(database):
+        try:
+            with database.engine().connect() as conn:
+                yield conn
+        finally:
+            database.dispose()
+        return
+    app = context.current()
+    app.reading = database
+    with database.engine().connect() as conn:
+        app.reading_connection = conn
+        try:
             yield conn
-    finally:
-        database.dispose()
+        finally:
+            app.reading_connection = None
+
+
+def _keep_until_the_command_ends(database: Database) -> bool:
+    from incidentlog.cli.context import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:  # called as a library: nothing ends the command, so close at once
+        return False
+    ctx.call_on_close(database.dispose)
+    return True
 
 
 def document(

@@ -54,17 +54,28 @@ def mark_report(document: dict[str, Any], caption: str | None) -> tuple[dict[str
     real records are mixed. Anything else (a `show` document) passes unchanged."""
     if "report" not in document:
         return document, caption
-    from incidentlog.cli.common import database
+    from incidentlog.cli.context import current
     from incidentlog.records.sample import counts, footer
-    from incidentlog.storage.connection import as_date
+    from incidentlog.storage.connection import SAConn, as_date
 
     period = document.get("period") or {}
-    db = database()
-    try:
-        with db.connect() as conn:
-            found = counts(conn, as_date(period.get("start")), as_date(period.get("end")))
-    finally:
-        db.dispose()
+    start, end = as_date(period.get("start")), as_date(period.get("end"))
+    app = current()
+    if app.reading_connection is not None:  # asked while the report reads
+        found = counts(SAConn(app.reading_connection), start, end)
+    elif app.reading is not None:
+        # The report's own engine, still open: its pooled connection, no second open.
+        with app.reading.engine().connect() as conn:
+            found = counts(SAConn(conn), start, end)
+    else:
+        from incidentlog.cli.common import database
+
+        db = database()
+        try:
+            with db.connect() as opened:
+                found = counts(opened, start, end)
+        finally:
+            db.dispose()
     if found is None:
         return document, caption
     count, mixed = found

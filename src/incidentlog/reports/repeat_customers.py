@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -212,8 +211,14 @@ def _reasons(
 
 def _ranked(reason_ids: str, names: dict[int, str]) -> list[str]:
     """ "3,1,3" -> the names of 3 then 1: most frequent first, ties by name."""
-    times = Counter(int(r) for r in reason_ids.split(","))
-    return [names[r] for r in sorted(times, key=lambda r: (-times[r], names[r]))]
+    ids = reason_ids.split(",")
+    if len(ids) == 1:  # most customers of a long list: done without counting
+        return [names[int(ids[0])]]
+    times: dict[str, int] = {}
+    for r in ids:
+        times[r] = times.get(r, 0) + 1
+    ranked = sorted((-n, names[int(r)]) for r, n in times.items())
+    return [name for _n, name in ranked]
 
 
 def _iso(value: Any) -> str | None:

@@ -65,12 +65,18 @@ def to_json(document: Any) -> str:
 
 
 def csv_value(value: Any) -> str:
+    kind = type(value)
+    # The usual cells first, without the checks below: a long CSV has millions of them.
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return int.__repr__(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return "; ".join(csv_value(v) for v in value)
+        return "; ".join([csv_value(v) for v in value])
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)

@@ -50,12 +50,17 @@ def write_json(document: Any, out: IO[str]) -> None:
 
 def _chunks(value: Any, level: int) -> Iterator[str]:
     """The text of `value` at nesting `level`, in pieces; iterators one element a piece."""
-    if isinstance(value, Iterator) and not isinstance(value, str | bytes):
+    if _streamed(value):
         yield from _stream_array(value, level)
-    elif isinstance(value, dict) and any(isinstance(v, Iterator) for v in value.values()):
+    elif isinstance(value, dict) and any(_streamed(v) for v in value.values()):
         yield from _stream_object(value, level)
     else:
         yield encode(value, level)
+
+
+def _streamed(value: Any) -> bool:
+    # Rows are dicts: they skip the (slower) abstract-class check.
+    return not isinstance(value, dict | list | str) and isinstance(value, Iterator)
 
 
 def _stream_array(items: Iterator[Any], level: int) -> Iterator[str]:
@@ -67,7 +72,11 @@ def _stream_array(items: Iterator[Any], level: int) -> Iterator[str]:
             first = False
         else:
             yield "," + inner
-        yield from _chunks(item, level + 1)
+        # A row of a streamed array is written whole (rows hold no iterators of their own).
+        if _streamed(item):
+            yield from _stream_array(item, level + 1)
+        else:
+            yield encode(item, level + 1)
     yield "[]" if first else "\n" + INDENT * level + "]"
 
 
@@ -94,14 +103,53 @@ def encode(value: Any, level: int = 0) -> str:
 
 
 def _encode(value: Any, level: int) -> str:
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return str(_string(value))
+    if kind is int:
+        return int.__repr__(value)
     if value is None:
         return "null"
+    if kind is dict:
+        if not value:
+            return "{}"
+        pad = INDENT * (level + 1)
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            # The usual cells (text, whole numbers, nothing) without a call each.
+            inner = type(item)
+            if inner is str:
+                text = _string(item)
+            elif inner is int:
+                text = int.__repr__(item)
+            elif item is None:
+                text = "null"
+            else:
+                text = _encode(item, level + 1)
+            parts.append(pad + _string(key) + ": " + text)
+        return "{\n" + ",\n".join(parts) + "\n" + INDENT * level + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        pad = INDENT * (level + 1)
+        if all(type(item) is str for item in value):
+            body = (",\n" + pad).join([_string(item) for item in value])
+        else:
+            body = (",\n" + pad).join([_encode(item, level + 1) for item in value])
+        return "[\n" + pad + body + "\n" + INDENT * level + "]"
+    return _other(value, level)
+
+
+def _other(value: Any, level: int) -> str:
+    """The rarer values: booleans, floats, subclasses, dates; anything else goes to json."""
     if value is True:
         return "true"
     if value is False:
         return "false"
+    if isinstance(value, str):
+        return str(_string(value))
     if isinstance(value, int):
         return int.__repr__(value)
     if isinstance(value, float):
@@ -112,22 +160,10 @@ def _encode(value: Any, level: int) -> str:
         if value == -_INF:
             return "-Infinity"
         return float.__repr__(value)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        inner = ",\n" + INDENT * (level + 1)
-        parts = []
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise _Unusual
-            parts.append(_string(key) + ": " + _encode(item, level + 1))
-        return "{\n" + INDENT * (level + 1) + inner.join(parts) + "\n" + INDENT * level + "}"
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
-        inner = ",\n" + INDENT * (level + 1)
-        body = inner.join(_encode(item, level + 1) for item in value)
-        return "[\n" + INDENT * (level + 1) + body + "\n" + INDENT * level + "]"
+    if isinstance(value, dict | list | tuple):
+        # A subclass: formatted as its plain form is (ReportDocument, named tuples).
+        plain = dict(value) if isinstance(value, dict) else list(value)
+        return _encode(plain, level)
     if isinstance(value, dt.datetime | dt.date):
         return str(_string(value.isoformat()))
     raise _Unusual

@@ -18,6 +18,8 @@ except ImportError:  # pragma: no cover
     from click import exceptions as click  # type: ignore[no-redef, import-not-found, unused-ignore]
     from click import types as click_types  # type: ignore[no-redef, import-not-found, unused-ignore]
 
+import typer.main as typer_main
+
 from incidentlog import __version__
 from incidentlog.cli import (
     config,
@@ -166,6 +168,29 @@ def _is_database_error(exc: Exception) -> bool:
     # Checked by module so that neither driver has to be imported to recognise its errors.
     return type(exc).__module__.split(".")[0] in {"sqlite3", "sqlalchemy", "psycopg"}
 
+
+def _read_signatures_once() -> None:
+    """Every run builds the whole command tree, and typer reads each command's signature
+    twice while doing so (for its options, then for the names its callback passes on),
+    evaluating every annotation each time: ~20 ms of each `--help` and `add`. A signature
+    does not change while the program runs; what typer derives from it is read, never
+    changed, so the second reading (and the next run's, in one process) reuses the first."""
+    original = getattr(typer_main, "get_params_from_function", None)
+    if original is None or getattr(original, "_incidentlog_once", False):
+        return
+    read: dict[Any, Any] = {}
+
+    def once(func: Any) -> Any:
+        found = read.get(func)
+        if found is None:
+            found = read[func] = original(func)
+        return found
+
+    once._incidentlog_once = True  # type: ignore[attr-defined]
+    setattr(typer_main, "get_params_from_function", once)  # noqa: B010 - not exported
+
+
+_read_signatures_once()
 
 app = typer.Typer(
     cls=IncidentlogGroup,

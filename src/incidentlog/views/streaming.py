@@ -113,22 +113,24 @@ def _encode(value: Any, level: int) -> str:
     if kind is dict:
         if not value:
             return "{}"
-        pad = INDENT * (level + 1)
+        heads = _heads(level + 1)
         parts = []
         for key, item in value.items():
-            if type(key) is not str:
-                raise _Unusual
+            head = heads.get(key)
+            if head is None:
+                if type(key) is not str:
+                    raise _Unusual
+                head = heads[key] = INDENT * (level + 1) + _string(key) + ": "
             # The usual cells (text, whole numbers, nothing) without a call each.
             inner = type(item)
             if inner is str:
-                text = _string(item)
+                parts.append(head + _string(item))
             elif inner is int:
-                text = int.__repr__(item)
+                parts.append(head + int.__repr__(item))
             elif item is None:
-                text = "null"
+                parts.append(head + "null")
             else:
-                text = _encode(item, level + 1)
-            parts.append(pad + _string(key) + ": " + text)
+                parts.append(head + _encode(item, level + 1))
         return "{\n" + ",\n".join(parts) + "\n" + INDENT * level + "}"
     if kind is list or kind is tuple:
         if not value:
@@ -140,6 +142,19 @@ def _encode(value: Any, level: int) -> str:
             body = (",\n" + pad).join([_encode(item, level + 1) for item in value])
         return "[\n" + pad + body + "\n" + INDENT * level + "]"
     return _other(value, level)
+
+
+# Per nesting level, each key as it opens its line ('    "customer": '): rows repeat them.
+_HEADS: list[dict[str, str]] = []
+
+
+def _heads(level: int) -> dict[str, str]:
+    while len(_HEADS) <= level:
+        _HEADS.append({})
+    heads = _HEADS[level]
+    if len(heads) > 10_000:  # keys are column names; a document of other keys stays bounded
+        heads.clear()
+    return heads
 
 
 def _other(value: Any, level: int) -> str:

@@ -175,3 +175,40 @@ def test_every_customer_streams_the_bytes_the_whole_document_gave(
     assert out == cli("repeat-customers", "--format", fmt, "--limit", "1000", *args).stdout
     if fmt == "json":
         assert out == to_json(json.loads(out)) + "\n"
+
+
+def test_a_page_is_the_head_of_the_whole_list_whoever_came_only_twice(cli: Cli) -> None:
+    # Many customers came exactly twice; three came three times, at three stores. A page
+    # of up to three is found without counting the twice-comers' stores (none can rank
+    # among them); a longer page needs them, and both agree with the whole list.
+    stores = ("North", "South", "East")
+    rows = [
+        Row(f"2026-0{m}-1{n}", store, agent, "billing", f"Often {n}")
+        for n in range(3)
+        for m, store, agent in zip((2, 3, 4), stores, ("Jane", "Bob", "Priya"), strict=True)
+    ]
+    rows += [
+        Row(f"2026-0{m}-0{n}", stores[n % 2 + m % 2], "Jane", "wrong item", f"Twice {n}")
+        for n in range(1, 8)
+        for m in (1, 2)
+    ]
+    rows.append(Row("2026-04-01", "North", "Jane", "billing", "Once Only"))
+    # Fourth: a twice-comer served by two agents, ahead of three visits to two stores.
+    rows += [Row("2026-03-05", "North", "Jane", "billing", "Two Agents")]
+    rows += [Row("2026-03-06", "South", "Bob", "billing", "Two Agents")]
+    rows += [
+        Row(f"2026-01-2{n}", stores[n % 2], "Jane", "billing", "Thrice Narrow") for n in (1, 2, 3)
+    ]
+    record(rows)
+    everyone = cli("repeat-customers", "--format", "json").json()["rows"]
+    assert len(everyone) == 12
+    assert [r["stores"] for r in everyone[:3]] == [3, 3, 3]
+    assert [r["customer"] for r in everyone[3:5]] == ["Two Agents", "Thrice Narrow"]
+    for limit in (1, 2, 3, 4, 5, 11, 12, 13):
+        page = cli("repeat-customers", "--format", "json", "--limit", str(limit)).json()
+        assert page["rows"] == everyone[:limit], limit
+        out = cli("repeat-customers", "--limit", str(limit)).stdout
+        if limit < 12:
+            assert f"The {limit} broadest of 12 customers" in " ".join(out.split()), out
+        else:
+            assert "broadest of" not in out

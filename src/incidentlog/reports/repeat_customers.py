@@ -63,9 +63,13 @@ def repeat_customers(
     with_reasons = limit is None or limit > SEEK_CUSTOMERS
     thresholds = (min_incidents, min_agents, min_stores)
     with reading(bind) as conn:
-        query = _broadest_first(conn, period, thresholds, with_reasons=with_reasons)
-        query = query.add_columns(func.count().over().label("found")).limit(limit)
-        shown = conn.execute(query).fetchall()
+        shown = None
+        if limit is not None and not with_reasons and conn.dialect.name == "sqlite":
+            shown = _first_beyond_the_fewest(conn, period, thresholds, limit)
+        if shown is None:
+            query = _broadest_first(conn, period, thresholds, with_reasons=with_reasons)
+            query = query.add_columns(func.count().over().label("found")).limit(limit)
+            shown = conn.execute(query).fetchall()
         reason_names = _reason_names(conn)
         if with_reasons:
             reasons = {r.customer_id: _ranked(r.reason_ids, reason_names) for r in shown}
@@ -100,13 +104,50 @@ def each_repeat_customer(
         result.close()
 
 
+def _first_beyond_the_fewest(
+    conn: Connection, period: Period, thresholds: tuple[int, int, int], limit: int
+) -> Sequence[Row[Any]] | None:
+    """The first `limit` customers (with `found`, the count of all) when the customers who
+    came exactly `min_incidents` times cannot be among them; None when they could be.
+
+    Most customers who come back come back once: 50,700 of the 82,500 on a million
+    incidents. They have at most `min_incidents` stores and agents, so when the table's
+    last customer has more stores than that, none of them can be shown, and their
+    distinct agents and stores (the costly part, a temporary B-tree each) need not be
+    counted; `found` still counts them.
+    """
+    min_incidents, min_agents, min_stores = thresholds
+    if min_agents > 1 or min_stores > 1:
+        return None  # `found` counts who passes those; that takes everyone's spread
+    i = INCIDENT
+    came = (
+        select(i.c.customer_id, func.count().label("n"))
+        .where(in_period(i.c.day, period))
+        .group_by(i.c.customer_id)
+        .having(func.count() >= min_incidents)
+        .cte("came")
+    )
+    more = select(came.c.customer_id).where(came.c.n > min_incidents)
+    query = _broadest_first(conn, period, thresholds, with_reasons=False, among=more)
+    everyone = select(func.count()).select_from(came).scalar_subquery()
+    shown = conn.execute(query.add_columns(everyone.label("found")).limit(limit)).fetchall()
+    if len(shown) == limit and shown[-1].stores > min_incidents:
+        return shown
+    return None
+
+
 def _broadest_first(
-    conn: Connection, period: Period, thresholds: tuple[int, int, int], *, with_reasons: bool
+    conn: Connection,
+    period: Period,
+    thresholds: tuple[int, int, int],
+    *,
+    with_reasons: bool,
+    among: Select[Any] | None = None,
 ) -> Select[Any]:
     """The returning customers with their names, broadest first: stores, then agents, then
     incidents; ties go to the latest incident, then the name."""
     dialect = conn.dialect.name
-    found = _spread(dialect, period, thresholds, with_reasons=with_reasons)
+    found = _spread(dialect, period, thresholds, with_reasons=with_reasons, among=among)
     # Python orders names by code point, as the C collation does (SQLite's BINARY too).
     name = CUSTOMER.c.name if dialect == "sqlite" else CUSTOMER.c.name.collate("C")
     return (
@@ -146,9 +187,11 @@ def _spread(
     thresholds: tuple[int, int, int],
     *,
     with_reasons: bool,
+    among: Select[Any] | None = None,
 ) -> Subquery:
     """Each returning customer's incidents, distinct agents and stores, first and last day,
-    and (`with_reasons`) its reasons' ids as one string ("3,1,3")."""
+    and (`with_reasons`) its reasons' ids as one string ("3,1,3"). On SQLite, `among`
+    (the ids of customers known to have come back) replaces the count that finds them."""
     min_incidents, min_agents, min_stores = thresholds
     i = INCIDENT
     agents = func.count(distinct(i.c.agent_id))
@@ -172,12 +215,14 @@ def _spread(
         # the distinct agents and stores, a small temporary B-tree per customer, are then
         # counted for those alone, from the covering (customer_id, day, agent_id,
         # store_id, reason_id) index.
-        came_back = (
-            select(i.c.customer_id)
-            .where(in_period(i.c.day, period))
-            .group_by(i.c.customer_id)
-            .having(func.count() >= min_incidents)
-        )
+        came_back = among
+        if came_back is None:
+            came_back = (
+                select(i.c.customer_id)
+                .where(in_period(i.c.day, period))
+                .group_by(i.c.customer_id)
+                .having(func.count() >= min_incidents)
+            )
         spread = spread.where(i.c.customer_id.in_(came_back))
     else:
         # PostgreSQL reads the table, not the index alone, until a VACUUM marks its pages

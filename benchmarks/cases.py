@@ -314,26 +314,22 @@ GROUP BY w, agent_id
 _ATTENDEES = "SELECT agent_id FROM attendance WHERE session_id = :session"
 
 
-# After the incident, per store: counts and cost from the period's rows, then the days
-# each later resolution took (for the median and 90th percentile, as incidentlog takes
-# them in Python) and each incident's latest check-back.
+# After the incident, per store: counts, follow-ups kept without a check-back and cost
+# from the period's rows; then the days each later resolution took (for the median and
+# 90th percentile per store and of all stores, as incidentlog takes them in Python) and
+# the events of the period's incidents (`_events`: reopened, latest check-backs, follow-ups
+# kept by a check-back).
 _RESOLUTION = """
 SELECT store_id, COUNT(*), SUM(resolved_on_spot),
        SUM(CASE WHEN NOT resolved_on_spot AND resolved_at IS NOT NULL THEN 1 ELSE 0 END),
-       SUM(CASE WHEN follow_up IS NOT NULL THEN 1 ELSE 0 END), COALESCE(SUM(cost_cents), 0)
+       SUM(CASE WHEN follow_up IS NOT NULL THEN 1 ELSE 0 END), COALESCE(SUM(cost_cents), 0),
+       SUM(CASE WHEN follow_up IS NOT NULL AND (resolved_on_spot AND day <= follow_up
+                OR date(resolved_at) <= follow_up) THEN 1 ELSE 0 END)
 FROM incident WHERE day BETWEEN :ps AND :pe GROUP BY store_id
 """
 _RESOLUTION_DAYS = """
-SELECT store_id, julianday(resolved_at) - julianday(at) FROM incident
+SELECT store_id, at, resolved_at FROM incident
 WHERE day BETWEEN :ps AND :pe AND NOT resolved_on_spot AND resolved_at IS NOT NULL
-"""
-_RESOLUTION_CHECKS = """
-SELECT i.store_id, e.outcome, COUNT(*) FROM incident i
-JOIN incident_event e ON e.incident_id = i.id AND e.kind = 'check'
-WHERE i.day BETWEEN :ps AND :pe AND e.id = (
-    SELECT e2.id FROM incident_event e2 WHERE e2.incident_id = i.id AND e2.kind = 'check'
-    ORDER BY e2.at DESC, e2.id DESC LIMIT 1)
-GROUP BY i.store_id, e.outcome
 """
 
 
@@ -373,12 +369,16 @@ def floor_sql(key: str, conn: Any, p: Params) -> Digest:
         return _summary(conn, p)
     if key == "resolution":
         stores = conn.execute(_RESOLUTION, p).fetchall()
+        # Exact days (julianday() differences are off in the last digits).
+        parse = dt.datetime.fromisoformat
         days: dict[int, list[float]] = {}
-        for store, took in conn.execute(_RESOLUTION_DAYS, p):
+        for store, at, resolved_at in conn.execute(_RESOLUTION_DAYS, p).fetchall():
+            took = (parse(resolved_at) - parse(at)).total_seconds() / 86400
             days.setdefault(store, []).append(took)
         for found in days.values():
             found.sort()
-        conn.execute(_RESOLUTION_CHECKS, p).fetchall()
+        sorted(took for found in days.values() for took in found)
+        _events(conn, "store_id", p)
         _named(conn, "store")
         return {
             "rows": len(stores),

@@ -219,7 +219,7 @@ SELECT c.name, g.* FROM (
   WHERE customer_id IN (SELECT customer_id FROM incident WHERE day BETWEEN :ps AND :pe)
     AND day <= :pe
   GROUP BY customer_id HAVING COUNT(*) >= 2
-) g JOIN customer c ON c.id = g.customer_id ORDER BY c.name
+) g JOIN customer c ON c.id = g.customer_id ORDER BY c.name, g.customer_id
 """
 # Aftercare in the totals: the remedies' cost, and each of the week's incidents' latest
 # check-back (of two at the same time, the one recorded last), found through the event

@@ -159,8 +159,8 @@ class WeekCustomer:
 
 def week_customers(conn: Any, week: Period) -> list[WeekCustomer]:
     """The customers with an incident in `week` and at least two up to its end, in name
-    order (the database's): both customer lists in one pass over their incidents, read
-    from the covering (customer_id, day, agent_id, store_id) index.
+    order (the database's, then by id): both customer lists in one pass over their
+    incidents, read from the covering (customer_id, day, agent_id, store_id) index.
 
     Every escalating customer has two incidents or more (ESCALATING_VISITS of them, or
     the week's in two stores), so one HAVING keeps both lists' customers; it counts rows
@@ -194,7 +194,8 @@ def week_customers(conn: Any, week: Period) -> list[WeekCustomer]:
     found = conn.execute(
         select(CUSTOMER.c.name, grouped)
         .join_from(grouped, CUSTOMER, CUSTOMER.c.id == grouped.c.customer_id)
-        .order_by(CUSTOMER.c.name)
+        # Two customers of one name: by id, as the rows come out of the GROUP BY.
+        .order_by(CUSTOMER.c.name, grouped.c.customer_id)
     ).all()
     # By position: a row's attributes by name cost more than the rest of the loop.
     return [WeekCustomer(r[0], *(int(n) for n in r[2:])) for r in found]

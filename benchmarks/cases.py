@@ -14,6 +14,7 @@ This module is imported by the floor's own process, so it imports nothing heavy.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,13 +171,14 @@ JOIN customer c ON c.id = r.customer_id
 JOIN reason x ON x.id = t.reason_id
 """
 
-_SUMMARY_STORES = """
+# The summary's stores, this week against the week before, and the store-spike alert's
+# nine weeks, in one pass: incidents per store and day from the covering (store_id, day,
+# resolved_on_spot) index, in index order (no sort); the days summed into weeks in Python.
+_SUMMARY_STORE_DAYS = """
 SELECT s.name, g.* FROM (
-  SELECT store_id,
-    SUM(day >= :ps) AS incidents,
-    SUM(day >= :ps AND resolved_on_spot) AS on_spot,
-    SUM(day < :ps) AS compare_incidents
-  FROM incident WHERE day BETWEEN :cs AND :pe GROUP BY store_id
+  SELECT store_id, day, COUNT(*) AS incidents, SUM(resolved_on_spot) AS on_spot
+  FROM incident WHERE store_id IN (SELECT id FROM store) AND day BETWEEN :first AND :pe
+  GROUP BY store_id, day
 ) g JOIN store s ON s.id = g.store_id
 """
 _SUMMARY_REASONS = """
@@ -202,16 +204,105 @@ SELECT i.id, c.name, s.name, a.name, i.day, i.follow_up FROM (
 ) i JOIN customer c ON c.id = i.customer_id JOIN store s ON s.id = i.store_id
 JOIN agent a ON a.id = i.agent_id ORDER BY i.follow_up, i.id
 """
-_SUMMARY_REPEAT = """
+# The customers of the week with 2+ incidents up to its end, over all of them (the
+# customers who had been there before) and over the 30 days ending with the week (the
+# escalating-customer alert: 3+ incidents there, or two stores in the week), in one pass
+# over the covering (customer_id, day, agent_id, store_id, reason_id) index.
+_SUMMARY_CUSTOMERS = """
 SELECT c.name, g.* FROM (
   SELECT customer_id, COUNT(*) AS incidents, SUM(day >= :ps) AS this_week,
-    COUNT(DISTINCT store_id) AS stores, COUNT(DISTINCT agent_id) AS agents
+    COUNT(DISTINCT store_id) AS stores, COUNT(DISTINCT agent_id) AS agents,
+    SUM(day >= :since) AS recent,
+    COUNT(DISTINCT CASE WHEN day >= :since THEN store_id END) AS recent_stores,
+    COUNT(DISTINCT CASE WHEN day >= :ps THEN store_id END) AS week_stores
   FROM incident
   WHERE customer_id IN (SELECT customer_id FROM incident WHERE day BETWEEN :ps AND :pe)
     AND day <= :pe
   GROUP BY customer_id HAVING COUNT(*) >= 2
-) g JOIN customer c ON c.id = g.customer_id ORDER BY g.incidents DESC
+) g JOIN customer c ON c.id = g.customer_id ORDER BY c.name, g.customer_id
 """
+# Aftercare in the totals: the remedies' cost, and each of the week's incidents' latest
+# check-back (of two at the same time, the one recorded last), found through the event
+# index from the week's incidents.
+_COST = "SELECT COALESCE(SUM(cost_cents), 0) FROM incident WHERE day BETWEEN :ps AND :pe"
+_LATEST_CHECKS = """
+SELECT i.{key}, e.incident_id, SUM(e.kind = 'reopen') AS reopens,
+  SUM(e.kind = 'check') AS checks,
+  (SELECT l.outcome FROM incident_event l WHERE l.incident_id = e.incident_id
+   AND l.kind = 'check' ORDER BY l.at DESC, l.id DESC LIMIT 1) AS outcome,
+  CASE WHEN i.follow_up IS NULL THEN 0
+    WHEN i.resolved_on_spot AND i.day <= i.follow_up THEN 0
+    WHEN date(i.resolved_at) <= i.follow_up THEN 0
+    WHEN date(MIN(CASE WHEN e.kind = 'check' THEN e.at END)) <= i.follow_up THEN 1
+    ELSE 0 END AS kept_by_check
+FROM incident i JOIN incident_event e ON e.incident_id = i.id
+WHERE i.day BETWEEN :ps AND :pe GROUP BY e.incident_id
+"""
+_EVENTS = """
+SELECT {key}, SUM(reopens > 0), SUM(checks > 0), SUM(outcome = 'satisfied'),
+  SUM(outcome = 'not-satisfied'), SUM(outcome = 'no-answer'), SUM(kept_by_check)
+FROM ({latest}) GROUP BY {key}
+"""
+
+
+def _events(conn: Any, key: str, p: Params) -> list[Any]:
+    """Per group: reopened, checked, satisfied, not satisfied, no answer, kept by a check."""
+    sql = _EVENTS.format(key=key, latest=_LATEST_CHECKS.format(key=key))
+    return conn.execute(sql, p).fetchall()
+
+
+def _poisson_upper(mean: float, level: float = 0.99) -> int:
+    """The smallest k with P(X <= k) >= level for X ~ Poisson(mean), summed up from a few
+    standard deviations below the mean (in logs: e^-mean underflows for busy stores)."""
+    k = max(0, int(mean - 12 * math.sqrt(mean) - 10))
+    log_pmf = -mean + k * math.log(mean) - math.lgamma(k + 1)
+    total = math.exp(log_pmf)
+    while total < level:
+        k += 1
+        log_pmf += math.log(mean) - math.log(k)
+        total += math.exp(log_pmf)
+    return k
+
+
+def _summary(conn: Any, p: Params) -> Digest:
+    week_start = dt.date.fromisoformat(p["ps"])
+    first = week_start - dt.timedelta(weeks=8)
+    weeks: dict[str, list[int]] = {}
+    stores: dict[str, list[int]] = {}
+    for name, _, day, incidents, on_spot in conn.execute(
+        _SUMMARY_STORE_DAYS, {**p, "first": first.isoformat()}
+    ):
+        number = min((dt.date.fromisoformat(day) - first).days // 7, 8)
+        weeks.setdefault(name, [0] * 9)[number] += incidents
+        if number >= 7:
+            row = stores.setdefault(name, [0, 0, 0])
+            row[0 if number == 8 else 2] += incidents
+            row[1] += on_spot if number == 8 else 0
+    spikes = []
+    for name, counts in weeks.items():
+        history = counts[:8]
+        opened = next((n for n, c in enumerate(history) if c), 8)
+        if sum(history) and counts[8] >= 5:
+            mean = sum(history) / len(history[opened:])
+            if counts[8] > _poisson_upper(mean):
+                spikes.append(name)
+    conn.execute(_SUMMARY_REASONS, p).fetchall()
+    overdue = sum(n for (n,) in conn.execute(_SUMMARY_OVERDUE_COUNT, p))
+    conn.execute(_SUMMARY_OVERDUE_LIST, p).fetchall()
+    since = (dt.date.fromisoformat(p["pe"]) - dt.timedelta(days=29)).isoformat()
+    customers = conn.execute(_SUMMARY_CUSTOMERS, {**p, "since": since}).fetchall()
+    escalating = [r for r in customers if r[6] >= 3 or r[8] >= 2]
+    escalating.sort(key=lambda r: (-r[6], -r[7]))
+    customers.sort(key=lambda r: (-r[2], -r[4]))
+    conn.execute(_COST, p).fetchone()
+    _events(conn, "store_id", p)
+    return {
+        "rows": len(stores),
+        "incidents": sum(r[0] for r in stores.values()),
+        "compare": sum(r[2] for r in stores.values()),
+        "overdue": overdue,
+    }
+
 
 # Counted per window and agent from the covering (agent_id, day, resolved_on_spot) index,
 # attendees told apart in Python.
@@ -223,26 +314,22 @@ GROUP BY w, agent_id
 _ATTENDEES = "SELECT agent_id FROM attendance WHERE session_id = :session"
 
 
-# After the incident, per store: counts and cost from the period's rows, then the days
-# each later resolution took (for the median and 90th percentile, as incidentlog takes
-# them in Python) and each incident's latest check-back.
+# After the incident, per store: counts, follow-ups kept without a check-back and cost
+# from the period's rows; then the days each later resolution took (for the median and
+# 90th percentile per store and of all stores, as incidentlog takes them in Python) and
+# the events of the period's incidents (`_events`: reopened, latest check-backs, follow-ups
+# kept by a check-back).
 _RESOLUTION = """
 SELECT store_id, COUNT(*), SUM(resolved_on_spot),
        SUM(CASE WHEN NOT resolved_on_spot AND resolved_at IS NOT NULL THEN 1 ELSE 0 END),
-       SUM(CASE WHEN follow_up IS NOT NULL THEN 1 ELSE 0 END), COALESCE(SUM(cost_cents), 0)
+       SUM(CASE WHEN follow_up IS NOT NULL THEN 1 ELSE 0 END), COALESCE(SUM(cost_cents), 0),
+       SUM(CASE WHEN follow_up IS NOT NULL AND (resolved_on_spot AND day <= follow_up
+                OR date(resolved_at) <= follow_up) THEN 1 ELSE 0 END)
 FROM incident WHERE day BETWEEN :ps AND :pe GROUP BY store_id
 """
 _RESOLUTION_DAYS = """
-SELECT store_id, julianday(resolved_at) - julianday(at) FROM incident
+SELECT store_id, at, resolved_at FROM incident
 WHERE day BETWEEN :ps AND :pe AND NOT resolved_on_spot AND resolved_at IS NOT NULL
-"""
-_RESOLUTION_CHECKS = """
-SELECT i.store_id, e.outcome, COUNT(*) FROM incident i
-JOIN incident_event e ON e.incident_id = i.id AND e.kind = 'check'
-WHERE i.day BETWEEN :ps AND :pe AND e.id = (
-    SELECT e2.id FROM incident_event e2 WHERE e2.incident_id = i.id AND e2.kind = 'check'
-    ORDER BY e2.at DESC, e2.id DESC LIMIT 1)
-GROUP BY i.store_id, e.outcome
 """
 
 
@@ -279,25 +366,19 @@ def floor_sql(key: str, conn: Any, p: Params) -> Digest:
             found.sort()
         return {"rows": len(customers), "incidents": sum(customers.values())}
     if key == "summary":
-        stores = conn.execute(_SUMMARY_STORES, p).fetchall()
-        conn.execute(_SUMMARY_REASONS, p).fetchall()
-        overdue = sum(n for (n,) in conn.execute(_SUMMARY_OVERDUE_COUNT, p))
-        conn.execute(_SUMMARY_OVERDUE_LIST, p).fetchall()
-        conn.execute(_SUMMARY_REPEAT, p).fetchall()
-        return {
-            "rows": len(stores),
-            "incidents": sum(r[2] for r in stores),
-            "compare": sum(r[4] for r in stores),
-            "overdue": overdue,
-        }
+        return _summary(conn, p)
     if key == "resolution":
         stores = conn.execute(_RESOLUTION, p).fetchall()
+        # Exact days (julianday() differences are off in the last digits).
+        parse = dt.datetime.fromisoformat
         days: dict[int, list[float]] = {}
-        for store, took in conn.execute(_RESOLUTION_DAYS, p):
+        for store, at, resolved_at in conn.execute(_RESOLUTION_DAYS, p).fetchall():
+            took = (parse(resolved_at) - parse(at)).total_seconds() / 86400
             days.setdefault(store, []).append(took)
         for found in days.values():
             found.sort()
-        conn.execute(_RESOLUTION_CHECKS, p).fetchall()
+        sorted(took for found in days.values() for took in found)
+        _events(conn, "store_id", p)
         _named(conn, "store")
         return {
             "rows": len(stores),

@@ -363,3 +363,18 @@ def test_latest_check_back_wins_whatever_order_it_was_recorded_in(cli: Cli) -> N
     (north,) = cli("report", "resolution", "--format", "json").json()["rows"]
     assert (north["checked"], north["satisfied"], north["not_satisfied"]) == (2, 1, 1)
     assert north["satisfaction_rate"] == 0.5
+
+
+def test_a_check_back_in_time_keeps_the_follow_up_of_an_incident_still_open(cli: Cli) -> None:
+    # Open (never resolved) with a follow-up on 6 May: called back on 5 May, in time; another
+    # open one called back on 8 May, late; a third resolved late but called back in time.
+    a = add(cli, "Ann Lee", "North", "2026-05-04 10:00", follow_up="2026-05-06")
+    check(a, "2026-05-05 12:00", "no-answer")
+    b = add(cli, "Ben Fox", "North", "2026-05-04 11:00", follow_up="2026-05-06")
+    check(b, "2026-05-08 12:00", "satisfied")
+    c = add(cli, "Cat Roe", "North", "2026-05-04 12:00", follow_up="2026-05-06")
+    cli("resolve", str(c), "--resolution", "sorted", "--at", "2026-05-09 12:00")
+    check(c, "2026-05-06 09:00", "satisfied")
+    (north,) = cli("report", "resolution", "--format", "json").json()["rows"]
+    assert (north["follow_ups_due"], north["follow_ups_on_time"]) == (3, 2)
+    assert (north["checked"], north["satisfied"], north["no_answer"]) == (3, 2, 1)

@@ -218,3 +218,21 @@ def test_satisfaction_and_remedy_cost_of_the_week(cli: Cli, data: dict[str, int]
     # CSV keeps the store rows' columns only.
     header = cli("summary", "--format", "csv").stdout.splitlines()[0]
     assert "satisfaction_rate" not in header and "remedy_cost" not in header
+
+
+def test_returning_customers_of_one_name_are_listed_in_the_order_they_were_first_seen(
+    cli: Cli,
+) -> None:
+    # Two customers called Ann Lee (told apart by their contact), tied on incidents and
+    # stores: the one recorded first comes first, on either database.
+    for contact, agents in (
+        ("+44 7700 900002", ("Jane", "Jane")),
+        ("+44 7700 900001", ("Jane", "Omar")),
+    ):
+        for day, agent in zip(("2026-05-12 10:00", "2026-05-14 10:00"), agents, strict=True):
+            cli.add("Ann Lee", contact=contact, at=day, agent=agent, new_agent=agent == "Omar")
+    found = cli("summary", "--format", "json").json()["repeat_customers"]
+    assert [(c["customer"], c["incidents"], c["agents"]) for c in found] == [
+        ("Ann Lee", 2, 1),
+        ("Ann Lee", 2, 2),
+    ]

@@ -117,3 +117,32 @@ def test_poisson_bound_of_a_busy_chain_store() -> None:
     bound = poisson_upper(2000.0, 0.99)
     assert 2090 < bound < 2120
     assert poisson_cdf(bound, 2000.0) >= 0.99 > poisson_cdf(bound - 1, 2000.0)
+
+
+def test_escalating_and_returning_customers_each_in_their_own_order(cli: Cli) -> None:
+    # Both lists come from one pass over the customers' incidents; each is ordered by its own
+    # counts (escalating: the 30 days from 11 April; returning: every incident), ties by name.
+    record(
+        [
+            # Dan Ash: 5 in all, 3 of them in the 30 days.
+            Row("2026-01-10", customer="Dan Ash"),
+            Row("2026-02-10", customer="Dan Ash"),
+            Row("2026-04-20", customer="Dan Ash"),
+            Row("2026-05-01", customer="Dan Ash"),
+            Row("2026-05-06", customer="Dan Ash"),
+            # Eve Ash: 4, all in the 30 days.
+            *(Row(day, customer="Eve Ash") for day in ("2026-04-15", "2026-04-20", "2026-05-01")),
+            Row("2026-05-06", customer="Eve Ash"),
+            # Abe Ash: 3, all in the 30 days: ties with Dan Ash there, so by name.
+            *(Row(day, customer="Abe Ash") for day in ("2026-04-20", "2026-05-01", "2026-05-06")),
+        ]
+    )
+    found = cli("summary", "--week", WEEK, "--format", "json").json()
+    escalating = [
+        (a["customer"], a["incidents"], a["this_week"])
+        for a in found["alerts"]
+        if a["kind"] == "customer-escalating"
+    ]
+    assert escalating == [("Eve Ash", 4, 1), ("Abe Ash", 3, 1), ("Dan Ash", 3, 1)]
+    returning = [(c["customer"], c["incidents"]) for c in found["repeat_customers"]]
+    assert returning == [("Dan Ash", 5), ("Eve Ash", 4), ("Abe Ash", 3)]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypedDict
 
-from sqlalchemy import and_, distinct, false, func, select, union_all
+from sqlalchemy import and_, false, func, select, union_all
 
 from incidentlog.core.periods import Period
 from incidentlog.reports.alerts import (
     SPIKE_WEEKS,
     Alert,
+    StoreDay,
+    WeekCustomer,
     escalating_customers,
+    store_days,
     store_spikes,
     store_weeks,
     week_customers,
@@ -24,7 +27,6 @@ from incidentlog.reports.common import (
     STORE,
     Bind,
     OnSpot,
-    count_if,
     day_of,
     in_period,
     known,
@@ -34,7 +36,7 @@ from incidentlog.reports.common import (
     sum_keys,
     trend,
 )
-from incidentlog.reports.resolution import resolution_report
+from incidentlog.reports.resolution import aftercare_figures
 
 TOP_REASONS = 3
 OVERDUE_LISTED = 10
@@ -111,13 +113,15 @@ def weekly_summary(bind: Bind, *, week: Period, today: dt.date) -> WeeklySummary
     previous = week_before(week)
     as_of = min(today, week.end + dt.timedelta(days=1))
     with reading(bind) as conn:
-        counted = _stores(conn, week, previous)
+        days = store_days(conn, week)
         top = _top_reasons(conn, week)
         overdue_count, overdue = _overdue(conn, week, as_of)
-        back_again = _repeat_customers(conn, week)
-        weeks = store_weeks(conn, week)
-        escalating = escalating_customers(conn, week)
+        customers = week_customers(conn, week)
         after = aftercare(conn, week)
+    counted = _stores(days, week, previous)
+    weeks = store_weeks(days, week)
+    back_again = _repeat_customers(customers)
+    escalating = escalating_customers(customers)
     rows: list[StoreRow] = [
         {**row, "weekly": weeks.get(row["store"], [0] * (SPIKE_WEEKS + 1))} for row in counted
     ]
@@ -147,7 +151,8 @@ AFTERCARE_KEYS = ("satisfied", "not_satisfied", "satisfaction_rate", "remedy_cos
 def aftercare(bind: Bind, week: Period) -> Aftercare:
     """The check-backs' satisfaction and the remedies' cost of the week's incidents, counted
     as `report resolution` counts them."""
-    figures = resolution_report(bind, period=week).totals.figures
+    with reading(bind) as conn:
+        figures = aftercare_figures(conn, week)
     return {
         "satisfied": figures.satisfied,
         "not_satisfied": figures.not_satisfied,
@@ -168,34 +173,21 @@ def summary_row(store: str, counts: dict[str, int]) -> SummaryRow:
     }
 
 
-def _stores(conn: Any, week: Period, previous: Period) -> list[SummaryRow]:
-    i = INCIDENT
-    this_week = i.c.day >= week.start
-    grouped = (
-        select(
-            i.c.store_id,
-            count_if(this_week).label("incidents"),
-            count_if(and_(this_week, i.c.resolved_on_spot)).label("on_spot"),
-            count_if(i.c.day < week.start).label("before"),
+def _stores(days: list[StoreDay], week: Period, previous: Period) -> list[SummaryRow]:
+    """The stores with incidents in the week or the week before, from their days."""
+    counts: dict[str, dict[str, int]] = {}
+    for d in days:
+        if d.day < previous.start:
+            continue
+        found = counts.setdefault(
+            d.store, {"incidents": 0, "resolved_on_spot": 0, "compare_incidents": 0}
         )
-        .where(known("store"), i.c.day.between(previous.start, week.end))
-        .group_by(i.c.store_id)
-        .subquery()
-    )
-    found = conn.execute(
-        select(STORE.c.name, grouped).join_from(grouped, STORE, STORE.c.id == grouped.c.store_id)
-    ).all()
-    rows = [
-        summary_row(
-            r.name,
-            {
-                "incidents": int(r.incidents),
-                "resolved_on_spot": int(r.on_spot),
-                "compare_incidents": int(r.before),
-            },
-        )
-        for r in found
-    ]
+        if d.day >= week.start:
+            found["incidents"] += d.incidents
+            found["resolved_on_spot"] += d.on_spot
+        else:
+            found["compare_incidents"] += d.incidents
+    rows = [summary_row(store, c) for store, c in counts.items()]
     return sorted(rows, key=lambda r: sort_key(r["store"]))
 
 
@@ -268,22 +260,18 @@ def _overdue(conn: Any, week: Period, as_of: dt.date) -> tuple[int, list[Overdue
     return count, listed
 
 
-def _repeat_customers(conn: Any, week: Period) -> list[RepeatCustomer]:
-    """Customers with an incident this week and at least two up to its end, most first."""
-    found = week_customers(
-        conn,
-        week,
-        since=None,
-        extra=[func.count(distinct(INCIDENT.c.agent_id)).label("agents")],
-        having=func.count() >= 2,
-    )
+def _repeat_customers(customers: list[WeekCustomer]) -> list[RepeatCustomer]:
+    """Customers with an incident this week and at least two up to its end: most incidents
+    first, then most stores, then by name (the database's order, kept by a stable sort)."""
+    again = [c for c in customers if c.incidents >= 2]
+    again.sort(key=lambda c: (-c.incidents, -c.stores))
     return [
         {
-            "customer": r.name,
-            "incidents": int(r.incidents),
-            "this_week": int(r.this_week),
-            "stores": int(r.stores),
-            "agents": int(r.agents),
+            "customer": c.name,
+            "incidents": c.incidents,
+            "this_week": c.this_week,
+            "stores": c.stores,
+            "agents": c.agents,
         }
-        for r in found
+        for c in again
     ]

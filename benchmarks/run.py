@@ -3,15 +3,16 @@
 
     python benchmarks/run.py                       # 1,000,000 incidents, writes docs/performance.md
     python benchmarks/run.py --rows 100000,1000000,3000000   # how report time grows with the data
-    python benchmarks/run.py --rows sweep          # 100,000 / 1,000,000 / 10,000,000
+    python benchmarks/run.py --rows sweep          # 100,000 / 1,000,000 / 10,000,000 (same months)
     python benchmarks/run.py --rows 2000 --repeat 1 --no-write   # a quick check that it still runs
     python benchmarks/run.py --concurrency 50 --seconds 60       # PostgreSQL: 50 tills adding
 
 It builds a database of N incidents from the demo generator through the real
-`incidentlog import`, then times whole processes (start-up, `add`, import, every report),
-the report queries in-process, and beside each the floor (plain Python + sqlite3 doing the
-same work by hand) and the peer (pandas on the exported CSV, when installed: the `bench`
-extra). See docs/performance.md.
+`incidentlog import` (beyond --recent incidents, the rest is older history copied back by
+whole years in SQL: benchmarks/history.py), then times whole processes (start-up, `add`,
+import, every report), the report queries in-process, and beside each the floor (plain
+Python + sqlite3 doing the same work by hand) and the peer (pandas on the exported CSV,
+when installed: the `bench` extra). See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import measure  # noqa: E402
-from bench import DOC, ROOT, Bench  # noqa: E402
+from bench import DOC, RECENT, ROOT, Bench  # noqa: E402
 from document import machine, report_text, sweep_text, write_section  # noqa: E402
 from sqlite_runs import measure_size  # noqa: E402
 
-# The sizes of `--rows sweep`: a shop, a chain's year, a chain's five years.
+# The sizes of `--rows sweep`: a shop's months, a chain's, and the chain's with years of
+# history before them (1,000,000 recent + 9,000,000 older: the same months as 1,000,000).
 SWEEP = "100000,1000000,10000000"
 
 
@@ -50,6 +52,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--seconds", type=float, default=60.0, help="how long the tills add (default 60)"
     )
+    parser.add_argument(
+        "--recent",
+        type=int,
+        default=RECENT,
+        help=f"a bigger database holds this many incidents over the demo's months and older "
+        f"history for the rest (default {RECENT:,})",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="runs of each measurement")
     parser.add_argument(
         "--no-write", action="store_true", help="print only; leave docs/performance.md alone"
@@ -64,8 +73,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         args.sizes = [int(x.replace("_", "")) for x in args.rows.split(",") if x.strip()]
     except ValueError:
         parser.error("--rows takes a number of rows, or a comma-separated list of them")
-    if not args.sizes or min(args.sizes) < 100 or args.repeat < 1:
-        parser.error("--rows must be at least 100 and --repeat at least 1")
+    if not args.sizes or min(args.sizes) < 100 or args.repeat < 1 or args.recent < 100:
+        parser.error("--rows and --recent must be at least 100 and --repeat at least 1")
+    args.sizes = sorted(set(args.sizes))
     return args
 
 
@@ -89,12 +99,16 @@ def main(argv: list[str]) -> int:
         # A sweep is about how incidentlog's time grows: one import per size, no peer.
         bench.import_runs = 1
         bench.has_pandas, bench.no_peer = False, "not run in a sweep"
+        bench.export = False
+    # A bigger size copies the database of its recent incidents if the sweep imports it.
+    if args.recent in args.sizes and max(args.sizes) > args.recent:
+        bench.keep_bases = {args.recent}
     try:
         sweep = len(args.sizes) > 1
         all_results = []
         for i, n_rows in enumerate(args.sizes):
             small = None if sweep else max(100, n_rows // 10)
-            results = measure_size(bench, n_rows, startup=i == 0, small=small)
+            results = measure_size(bench, n_rows, startup=i == 0, small=small, recent=args.recent)
             all_results.append(results)
             text = report_text(results, command, time.perf_counter() - started)
             print(f"\n### {n_rows:,} incidents\n\n{text}\n")

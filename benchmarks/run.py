@@ -6,6 +6,7 @@
     python benchmarks/run.py --rows sweep          # 100,000 / 1,000,000 / 10,000,000 (same months)
     python benchmarks/run.py --rows 2000 --repeat 1 --no-write   # a quick check that it still runs
     python benchmarks/run.py --concurrency 50 --seconds 60       # PostgreSQL: 50 tills adding
+    python benchmarks/run.py --backend postgresql  # every report on PostgreSQL, 1,000,000
 
 It builds a database of N incidents from the demo generator through the real
 `incidentlog import` (beyond --recent incidents, the rest is older history copied back by
@@ -50,6 +51,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="instead: TILLS tills adding at once on one PostgreSQL server",
     )
     parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: every report on a PostgreSQL server the benchmark starts",
+    )
+    parser.add_argument(
+        "--source",
+        metavar="DB",
+        help="with --backend postgresql: copy this SQLite benchmark database (N ignored)",
+    )
+    parser.add_argument(
         "--seconds", type=float, default=60.0, help="how long the tills add (default 60)"
     )
     parser.add_argument(
@@ -67,6 +79,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.rows.strip() == "sweep":
         args.rows = SWEEP
+    if args.backend == "postgresql" and args.rows.count(",") > 0:
+        parser.error("--backend postgresql takes one --rows size")
     if args.concurrency is not None and (args.concurrency < 1 or args.seconds <= 0):
         parser.error("--concurrency takes at least 1 till, and --seconds a positive time")
     try:
@@ -90,6 +104,13 @@ def main(argv: list[str]) -> int:
     if args.concurrency is not None:
         try:
             return run_concurrency(args, command, workdir)
+        finally:
+            measure.stop()
+            if owned:
+                shutil.rmtree(workdir, ignore_errors=True)
+    if args.backend == "postgresql":
+        try:
+            return run_postgresql(args, command, workdir, started)
         finally:
             measure.stop()
             if owned:
@@ -126,6 +147,26 @@ def main(argv: list[str]) -> int:
         measure.stop()
         if owned:
             shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def run_postgresql(args: argparse.Namespace, command: str, workdir: Path, started: float) -> int:
+    from pg_runs import measure_postgresql
+
+    bench = Bench(workdir, args.repeat)
+    results, server = measure_postgresql(bench, args.sizes[0], args.source)
+    results.notes.insert(
+        0,
+        f"{server or 'PostgreSQL'} on the same machine, started as the test suite starts one "
+        "(tests/pg.py: fsync off, shared_buffers 64MB); the floor is hand-written SQL "
+        "through psycopg (benchmarks/pg_floor.py).",
+    )
+    text = report_text(results, command, time.perf_counter() - started)
+    print(f"\n### PostgreSQL: every report\n\n{text}\n")
+    reported = any(ln.measurement.endswith("end to end") for ln in results.lines)
+    if not args.no_write and reported:
+        write_section("postgresql", text)
+        print(f"Wrote {DOC.relative_to(ROOT)}.", file=sys.stderr)
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import sqlite3
 import sys
 import time
@@ -35,7 +36,7 @@ from bench import (
     ratio_text,
 )
 from cases import CASES, Case, digest_of_document, params_from
-from data import checkpoint_copy, generate, import_into
+from data import generate, import_into
 from measure import Sample, probe, repeat
 from sqlite_runs import case_argv
 
@@ -65,8 +66,14 @@ class Loaded:
 def source_database(bench: Bench, n_rows: int, source: str | None, results: Results) -> Path | None:
     """The SQLite database to copy from: --source (copied first), or built by the import."""
     if source:
+        # Copied as files (its WAL too) and checkpointed here: the source is not written to.
         db = bench.workdir / "pg-source.db"
-        checkpoint_copy(Path(source), db)
+        for suffix in ("", "-wal"):
+            if Path(source + suffix).exists():
+                shutil.copyfile(source + suffix, str(db) + suffix)
+        conn = sqlite3.connect(db)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
         return db
     csv_path, training = bench.workdir / f"incidents-{n_rows}.csv", bench.workdir / "training.csv"
     made = generate(csv_path, n_rows, training_path=training)

@@ -98,7 +98,7 @@ def holdings(all_results: list[Results]) -> list[str]:
         lines.append(
             f"{r.rows:,}: the same {r.recent:,} recent incidents{span}, imported, plus "
             f"{h.rows:,} older ones from {h.oldest} on (the recent incidents copied back by "
-            f"{shifts} years, the oldest copy partial where the rows run out; made in SQL "
+            f"{shifts} years{', the oldest copy partial' if h.partial else ''}; made in SQL "
             f"in {h.seconds:,.0f} s, benchmarks/history.py)"
         )
     return lines

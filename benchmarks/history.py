@@ -33,7 +33,8 @@ TABLES = ("incident", "incident_event")
 @dataclass
 class History:
     rows: int  # older incidents added
-    copies: int  # copies of the recent incidents (the last one may be partial)
+    copies: int  # copies of the recent incidents
+    partial: bool  # whether the last (oldest) copy holds only the oldest recent incidents
     step_years: int  # each copy is this many years before the previous one
     oldest: str  # the first day of the whole history
     recent_first: str  # the first day of the recent incidents
@@ -168,7 +169,8 @@ def add_history(db: Path, rows: int) -> History:
         conn.close()
     _say(started, "statistics")
     _refresh_statistics(db)
-    return History(rows, copies, step, oldest, first, time.perf_counter() - started)
+    partial = rows % count != 0
+    return History(rows, copies, partial, step, oldest, first, time.perf_counter() - started)
 
 
 def _refresh_statistics(db: Path) -> None:

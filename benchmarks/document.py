@@ -168,6 +168,8 @@ def report_text(results: Results, command: str, seconds: float) -> str:
         "",
         "Times are min / median of the runs; the ratio is median over median.",
     ]
+    if results.history is not None:
+        parts += ["", "The database holds " + holdings([results])[0].split(": ", 1)[1] + "."]
     unmet = unmet_lines(results)
     missing = [
         ln.measurement

@@ -264,7 +264,10 @@ def build_with_history(bench: Bench, n_rows: int, results: Results, *, small: in
     code, _out, err = bench.run_cli(db, "db", "upgrade")
     if code != 0:
         return Built(None, built.csv, None, f"db upgrade: {first_line(err)}")
-    results.history = add_history(db, n_rows - recent)
+    try:
+        results.history = add_history(db, n_rows - recent)
+    except Exception as exc:  # noqa: BLE001 - said in the table, not a lost sweep
+        return Built(None, built.csv, None, f"adding the history: {type(exc).__name__}: {exc}")
     code, _out, err = bench.run_cli(db, "db", "upgrade")
     if code != 0:
         return Built(None, built.csv, None, f"db upgrade after the history: {first_line(err)}")

@@ -26,7 +26,7 @@ from bench import (
     ratio_text,
 )
 from cases import CASES, Case, digest_of_document, params_from
-from data import Built, measure_export, measure_import
+from data import Built, build_with_history, keep_base, measure_export, measure_import, span_of
 from measure import Sample, probe, repeat
 
 
@@ -231,17 +231,29 @@ def _why(found: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- one size
 
 
-def measure_size(bench: Bench, n_rows: int, *, startup: bool, small: int | None) -> Results:
-    results = Results(rows=n_rows)
+def measure_size(
+    bench: Bench, n_rows: int, *, startup: bool, small: int | None, recent: int | None = None
+) -> Results:
+    """Every measurement on a database of `n_rows` incidents: the `recent` of them over the
+    demo's months (all, by default), the rest older history (data.build_with_history)."""
+    results = Results(rows=n_rows, recent=min(n_rows, recent or n_rows))
     print(f"\n== {n_rows:,} incidents: generating and importing ...", file=sys.stderr)
-    built = measure_import(bench, n_rows, results, small=small)
+    if results.recent < n_rows:
+        small = max(100, results.recent // 10) if small else None
+        built = build_with_history(bench, n_rows, results, small=small)
+    else:
+        built = measure_import(bench, n_rows, results, small=small)
+        keep_base(bench, built, n_rows)
+        if built.db is not None:
+            results.span = span_of(built.db)
     if startup:
         print("== start-up", file=sys.stderr)
         measure_startup(bench, built.db, results)
     if built.db is None:
         results.notes.append(f"No database to report on: {built.error}.")
         return results
-    export = measure_export(bench, built, n_rows, results)
+    # The export is the pandas peer's input; a sweep has no peer (10,000,000 rows: minutes).
+    export = measure_export(bench, built, n_rows, results) if bench.export else None
     for case in CASES:
         print(f"== {case.title}", file=sys.stderr)
         try:

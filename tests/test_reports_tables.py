@@ -1,4 +1,5 @@
-"""The reports query the SQLModel tables (storage/tables.py); the clerk's commands stay light."""
+"""The reports query a Core copy of the SQLModel tables (storage/tables.py), written from
+them (storage/mirror.py); no command imports sqlmodel."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlmodel import SQLModel
 
 import incidentlog.storage.tables  # noqa: F401 - registers the tables in SQLModel.metadata
 from incidentlog.reports import common
+from incidentlog.storage import mirror, query_tables
 
 VIEWS = (
     common.INCIDENT,
@@ -30,22 +32,36 @@ def test_every_column_the_reports_read_exists_with_the_same_type() -> None:
             assert col.type._type_affinity is expected, f"{view.name}.{col.name}"  # type: ignore[attr-defined]
 
 
-def test_only_the_reports_import_sqlmodel() -> None:
-    # Reports build their queries on the SQLModel classes' tables (one schema), which costs
-    # them the sqlmodel import (docs/performance.md, start-up); every command module, and
-    # everything the recording commands run, loads without it.
+def test_the_core_copy_is_the_one_the_sqlmodel_classes_write() -> None:
+    # A column added to storage/tables.py without `python -m incidentlog.storage.mirror`
+    # fails here, not in a report's query.
+    written = mirror.TARGET.read_text(encoding="utf-8")
+    assert written == mirror.render(), "run: python -m incidentlog.storage.mirror"
+    assert set(query_tables.METADATA.tables) == set(SQLModel.metadata.tables)
+    for name, real in SQLModel.metadata.tables.items():
+        copy = query_tables.METADATA.tables[name]
+        assert [c.name for c in copy.columns] == [c.name for c in real.columns], name
+        for col in real.columns:
+            mirrored = copy.c[col.name]
+            assert repr(mirrored.type) == repr(col.type), f"{name}.{col.name}"
+            assert (mirrored.primary_key, mirrored.nullable) == (col.primary_key, col.nullable)
+
+
+def test_no_command_imports_sqlmodel() -> None:
+    # sqlmodel, pydantic and the ORM cost a report about a third of its start-up
+    # (docs/performance.md); only the migrations and the import's index rebuild need them.
     code = (
-        "import sys\n"
-        "import incidentlog.cli.main, incidentlog.cli.incidents, incidentlog.cli.reports\n"
-        "import incidentlog.cli.summary, incidentlog.cli.repeat_customers\n"
-        "import incidentlog.cli.report_training, incidentlog.cli.transfer\n"
-        "import incidentlog.cli.search, incidentlog.cli.customers, incidentlog.cli.demo\n"
-        "import incidentlog.cli.db, incidentlog.cli.names, incidentlog.cli.training\n"
+        "import sys, pkgutil, importlib\n"
+        "import incidentlog.cli, incidentlog.reports\n"
+        "for pkg in (incidentlog.cli, incidentlog.reports):\n"
+        "    for m in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + '.'):\n"
+        "        importlib.import_module(m.name)\n"
         "import incidentlog.records.recording, incidentlog.records.journal\n"
         "import incidentlog.transfer.importer, incidentlog.transfer.exporter\n"
         "import incidentlog.storage.database\n"
-        "assert 'sqlmodel' not in sys.modules, 'sqlmodel was imported'\n"
-        "import incidentlog.reports.store\n"
+        "heavy = [m for m in ('sqlmodel', 'pydantic', 'sqlalchemy.orm') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "import incidentlog.storage.tables\n"
         "assert 'sqlmodel' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -40,9 +40,7 @@ from incidentlog.reports.common import (
     trend,
 )
 from incidentlog.storage.connection import as_datetime
-from incidentlog.storage.tables import IncidentEvent, core
-
-EVENT = core(IncidentEvent)
+from incidentlog.storage.query_tables import INCIDENT_EVENT as EVENT
 
 GROUPINGS = ("store", "agent", "reason")
 ALL_NAMES = {"store": "All stores", "agent": "All agents", "reason": "All reasons"}

@@ -248,3 +248,27 @@ def test_a_column_steps_aside_before_a_name_or_a_rate_wraps(
     assert len(body) == len(rows), out
     for line, row in zip(body, rows, strict=True):
         assert line.startswith(f" {row[key]} "), (row[key], out)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_follow_ups_header_reads_as_what_the_column_holds(
+    wide: Cli, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """Read down the "Follow up" header: wide it is one column beside Status; narrow, where
+    the status goes under the date, it says both ("Follow up / status"), not "Follow up
+    Status" as if that were one thing."""
+    import re
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    lines = wide("follow-ups", "--limit", "30").stdout.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
+    header = lines[1:rule]
+    top = next(i for i, line in enumerate(header) if "Follow" in line)
+    x = header[top].index("Follow")
+    words = [re.split(r"\s{2,}", line[x:].strip())[0] for line in header[top:]]
+    heading = " ".join(w for w in words if w)
+    if width == 120:
+        assert heading == "Follow up", header
+        assert "Status" in header[-1].split(), header
+    else:
+        assert heading == "Follow up / status", header

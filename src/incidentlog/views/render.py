@@ -275,7 +275,9 @@ def _merged(columns: list[Column]) -> list[Column]:
             second = _shown(guest, row, True)
             return f"{first}\n{second}" if second else first
 
-        out.append(replace(col, header=f"{col.header}\n{guest.header}", show=both, narrow=None))
+        # "Follow up / status": two headers stacked with nothing between read as one.
+        header = f"{col.header} /\n{guest.header.lower()}"
+        out.append(replace(col, header=header, show=both, narrow=None))
     return out
 
 

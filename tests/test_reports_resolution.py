@@ -232,7 +232,7 @@ def test_table_html_and_chart(cli: Cli, april: dict[str, int]) -> None:
     cli("config", "set", "currency", "EUR")
     html = cli("report", "resolution", "-p", "2026-04", "--format", "html").stdout
     assert html.startswith("<!DOCTYPE html>") and "<script" not in html
-    assert "Remedy cost, EUR" in html and "100.09" in html and "3.6" in html
+    assert "Remedy<br>cost, EUR" in html and "100.09" in html and "3.6" in html
     chart = cli("report", "resolution", "-p", "2026-04", "--chart").stdout
     assert "North" in chart and "South" in chart
     assert "50%" in chart and "of 2 answered" in chart

@@ -123,3 +123,46 @@ def test_page_renders_in_chromium(cli: Cli, tmp_path: Path, args: tuple[str, ...
     assert white < len(pixels)
     assert dark > 500, "no text drawn"
     assert blue > 50, "no chart drawn"
+
+
+WINDOW = 1000
+
+
+def _lines_across(pixels: list[tuple[int, ...]], colour: tuple[int, ...], x0: int) -> list[int]:
+    """The y of each horizontal rule of `colour` running under the first column."""
+    height = len(pixels) // WINDOW
+    return [
+        y
+        for y in range(height)
+        if all(pixels[y * WINDOW + x] == colour for x in range(x0, x0 + 60))
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--by", "agent"), ("--by", "store"), ("--by", "store", "--compare", "last-month")],
+)
+def test_resolution_report_fits_a_1000px_window(
+    cli: Cli, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """The widest report: every column (Per incident, the last, included) fits a 1,000 px
+    window without a horizontal scrollbar, and no name or interval breaks over lines."""
+    browser = _chromium()
+    cli("demo")
+    page = tmp_path / "page.html"
+    page.write_text(cli("report", "resolution", *args, "--format", "html").stdout, encoding="utf-8")
+    shot = tmp_path / "page.png"
+    _run(browser, page, f"--window-size={WINDOW},900", f"--screenshot={shot}")
+    pixels = _pixels(shot.read_bytes())
+    height = len(pixels) // WINDOW
+    drawn = [x for y in range(height) for x in range(WINDOW) if min(pixels[y * WINDOW + x]) < 250]
+    # An overflowing page gets a scrollbar along the bottom and text cut at the right edge.
+    assert max(drawn) < WINDOW - 10, "the page is wider than the window"
+    bottom = pixels[(height - 20) * WINDOW :]
+    assert all(min(p) >= 250 for p in bottom), "a horizontal scrollbar is drawn"
+
+    # Body rows are ruled in #d0d7de: evenly spaced rules mean no cell took a second line.
+    rules = _lines_across(pixels, (208, 215, 222), 30)
+    gaps = {b - a for a, b in zip(rules, rules[1:], strict=False) if b - a > 3}
+    assert len(rules) >= 3
+    assert max(gaps) - min(gaps) <= 2, f"some rows are taller than others: {sorted(gaps)}"

@@ -248,3 +248,58 @@ def test_a_column_steps_aside_before_a_name_or_a_rate_wraps(
     assert len(body) == len(rows), out
     for line, row in zip(body, rows, strict=True):
         assert line.startswith(f" {row[key]} "), (row[key], out)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_follow_ups_header_reads_as_what_the_column_holds(
+    wide: Cli, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """Read down the "Follow up" header: wide it is one column beside Status; narrow, where
+    the status goes under the date, it says both ("Follow up / status"), not "Follow up
+    Status" as if that were one thing."""
+    import re
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    lines = wide("follow-ups", "--limit", "30").stdout.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
+    header = lines[1:rule]
+    top = next(i for i, line in enumerate(header) if "Follow" in line)
+    x = header[top].index("Follow")
+    words = [re.split(r"\s{2,}", line[x:].strip())[0] for line in header[top:]]
+    heading = " ".join(w for w in words if w)
+    if width == 120:
+        assert heading == "Follow up", header
+        assert "Status" in header[-1].split(), header
+    else:
+        assert heading == "Follow up / status", header
+
+
+@pytest.mark.parametrize("report", ["agents", "store"])
+def test_remedies_note_only_under_a_table_that_shows_remedies(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli, report: str
+) -> None:
+    """At 80 columns the Remedies column steps aside and its "Remedies: ..." line goes with
+    it; wide, both are printed; HTML, which always has the column, keeps the line."""
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "priced.db"
+    shutil.copy(demo_db, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE incident SET remedy = 'refund', cost_cents = 123456789 "
+            "WHERE day >= '2026-05-01' AND id % 3 = 0"
+        )
+    monkeypatch.setenv("INCIDENTLOG_DB", str(db))
+    for width, shown in ((80, False), (200, True)):
+        monkeypatch.setenv("COLUMNS", str(width))
+        out = cli("report", report).stdout
+        lines = out.splitlines()
+        rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
+        assert ("Remedies" in " ".join(lines[:rule])) is shown, out
+        assert ("Remedies: what the remedies cost" in out) is shown, out
+        # The table's other notes stay whatever the width.
+        assert "is not over" in out.split("─")[-1], out
+    page = cli("report", report, "--format", "html").stdout
+    assert '<th class="num">Remedies</th>' in page
+    assert "Remedies: what the remedies cost" in page

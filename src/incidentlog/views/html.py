@@ -92,7 +92,9 @@ def section(
         if col.chart:
             value = row.get(col.key)
             return {"svg": spark_svg(value) if value else "", "num": False}
-        return {"lines": _lines(_shown(col, row)), "num": num}
+        # A name or "62%  (51–72%)" broken over lines is hard to read and makes every row
+        # taller; the terminal's no_wrap holds here too.
+        return {"lines": _lines(_shown(col, row)), "num": num, "nowrap": col.no_wrap}
 
     foot = None
     if footer is not None:
@@ -103,7 +105,12 @@ def section(
     return {
         "title": title,
         "columns": [
-            {"header": " ".join(col.header.split()), "num": col.justify == "right"}
+            # The header keeps its line breaks ("Follow-ups\non time"): one-line headers
+            # made wide tables wider than a 1,000 px window.
+            {
+                "header": [" ".join(line.split()) for line in col.header.split("\n")],
+                "num": col.justify == "right",
+            }
             for col in columns
         ],
         "rows": [[cell(col, row) for col in columns] for row in rows],

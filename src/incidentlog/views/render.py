@@ -162,13 +162,28 @@ def render_table(
     if not rows:
         say(empty)
         return
-    table = fit_table(rows, columns, footer, width)
-    if table is None:
+    fitted = fit_table(rows, columns, footer, width)
+    if fitted is None:
         _print_records(rows, columns, footer, width, say)
     else:
+        table, kept = fitted
         console.print(table)
+        caption = _caption_for(caption, columns, kept)
     if caption:
         say(caption)
+
+
+def _caption_for(
+    caption: str | None, columns: Sequence[Column], kept: Sequence[Column]
+) -> str | None:
+    """The caption without the lines that explain a column left out to fit the width
+    ("Remedies: ..." under a table with no Remedies column only puzzles)."""
+    if not caption:
+        return caption
+    shown = {c.key for c in kept}
+    gone = [" ".join(c.header.split()) + ":" for c in columns if c.drop and c.key not in shown]
+    lines = [line for line in caption.split("\n") if not line.startswith(tuple(gone))]
+    return "\n".join(lines) or None
 
 
 def _cells(
@@ -216,9 +231,10 @@ def fit_table(
     columns: Sequence[Column],
     footer: dict[str, Any] | None,
     width: int,
-) -> Any:
-    """A Rich table no wider than `width` in which no number, date or name is cut, or None
-    when even its narrowest form is too wide (the caller then prints one block per row).
+) -> tuple[Any, list[Column]] | None:
+    """A Rich table no wider than `width` in which no number, date or name is cut, with the
+    columns it shows, or None when even its narrowest form is too wide (the caller then
+    prints one block per row).
 
     Steps, each taken only when the table is still too wide: leave out the columns that
     can go (sparklines), show the shorter forms (dates as "19 May"), let no-wrap cells
@@ -239,9 +255,10 @@ def fit_table(
         texts = _cells(rows, kept, footer, False)
         sizes = [_measure(t, c.no_wrap, c.markup) for t, c in zip(texts, kept, strict=True)]
         if sum(high for _, high in sizes) + 3 * len(kept) - 1 <= width:
-            return _build(
+            table = _build(
                 rows, kept, footer, False, _share(sizes, width - 3 * len(kept) + 1), False
             )
+            return table, kept
     for kept, wrap, narrow in stages:
         texts = _cells(rows, kept, footer, narrow)
         sizes = [
@@ -252,7 +269,7 @@ def fit_table(
         if sum(low for low, _ in sizes) + overhead > width:
             continue
         widths = _share(sizes, width - overhead)
-        return _build(rows, kept, footer, narrow, widths, wrap)
+        return _build(rows, kept, footer, narrow, widths, wrap), kept
     return None
 
 
@@ -275,7 +292,9 @@ def _merged(columns: list[Column]) -> list[Column]:
             second = _shown(guest, row, True)
             return f"{first}\n{second}" if second else first
 
-        out.append(replace(col, header=f"{col.header}\n{guest.header}", show=both, narrow=None))
+        # "Follow up / status": two headers stacked with nothing between read as one.
+        header = f"{col.header} /\n{guest.header.lower()}"
+        out.append(replace(col, header=header, show=both, narrow=None))
     return out
 
 

@@ -160,8 +160,11 @@ def test_the_check_catches_a_misspelt_column_or_table() -> None:
     assert problems("UPDATE incident SET resolvd_at = :at WHERE id = :id", known) == ["resolvd_at"]
 
 
-def test_the_reports_query_the_sqlmodel_tables() -> None:
-    assert common.INCIDENT is tables.Incident.__table__  # type: ignore[attr-defined]
+def test_the_reports_query_the_copy_written_from_the_sqlmodel_tables() -> None:
+    from incidentlog.storage import mirror, query_tables
+
+    assert mirror.TARGET.read_text(encoding="utf-8") == mirror.render()
+    assert tables.Incident.__table__.name == common.INCIDENT.name  # type: ignore[attr-defined]
     for view in (
         common.INCIDENT,
         common.STORE,
@@ -171,7 +174,11 @@ def test_the_reports_query_the_sqlmodel_tables() -> None:
         common.SESSION,
         common.ATTENDANCE,
     ):
-        assert METADATA.tables[view.name] is view
+        assert query_tables.METADATA.tables[view.name] is view
+        real = METADATA.tables[view.name]
+        assert [(c.name, repr(c.type)) for c in view.columns] == [
+            (c.name, repr(c.type)) for c in real.columns
+        ]
 
 
 def test_the_migrations_target_the_sqlmodel_metadata() -> None:

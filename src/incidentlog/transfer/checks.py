@@ -102,7 +102,7 @@ class Checker:
         }
         self._named: dict[str, _Cache] = {t: _Cache() for t in ("store", "agent", "reason")}
         # Customers can be as many as the rows: new ones wait here for the staging table.
-        self.new_customers: list[tuple[str, int, str, str, str | None]] = []
+        self.new_customers: list[tuple[int, str, str, str, str | None]] = []
         self.customer_count = 0
         self._customers = _Cache()
         self._channels = _Cache()
@@ -125,8 +125,11 @@ class Checker:
             self.named_seen[table][key] = (display, self.here())
         return self._named[table].remember(value, key)  # type: ignore[no-any-return]
 
-    def customer(self, name: Any, contact: Any) -> str:
-        """The customer's identity: the contact when given, else the name (as `add`)."""
+    def customer(self, name: Any, contact: Any) -> tuple[str, int]:
+        """The customer's identity (the contact when given, else the name, as `add`) and
+        the number of its row in `new_customers`. A customer met again after the cache
+        forgot it gets a new number, whose row the staging table drops as a repeat:
+        `Importer.check` points such incidents at the first number afterwards."""
         found = self._customers.get((name, contact))
         if found is not None:
             return found  # type: ignore[no-any-return]
@@ -140,8 +143,8 @@ class Checker:
         else:
             identity = names.contact_key(clean_contact)
         self.customer_count += 1
-        self.new_customers.append((identity, self.customer_count, display, name_key, clean_contact))
-        return self._customers.remember((name, contact), identity)  # type: ignore[no-any-return]
+        self.new_customers.append((self.customer_count, identity, display, name_key, clean_contact))
+        return self._customers.remember((name, contact), (identity, self.customer_count))  # type: ignore[no-any-return]
 
     def channel(self, value: Any) -> str | None:
         if not value:
@@ -280,7 +283,7 @@ class IncidentReader:
             demo,
         ) = self.pick(values)
         wanted_id = _wanted_id(values[self.id_index])
-        identity = check.customer(customer, contact)
+        identity, cust = check.customer(customer, contact)
         reason_key = check.named("reason", reason)
         on_spot = BOOLEANS.get(resolved.strip().lower()) if isinstance(resolved, str) else None
         if on_spot is None:
@@ -321,6 +324,7 @@ class IncidentReader:
         return (
             self.seq,
             identity,
+            cust,
             reason_key,
             store_key,
             agent_key,

@@ -200,17 +200,29 @@ class Planner:
             count = int(conn.scalar(f"SELECT COUNT(*) FROM import_customer WHERE {fresh}"))
             plan.new["customer"] = [0] * count
             return
+        # The new customers are numbered after every stored one, in the file's order, here
+        # rather than by the insert: looking each one up again by its key afterwards was a
+        # random probe of the customer index per customer.
         ceiling = self._ceiling("customer")
         conn.run(
-            "INSERT INTO customer (name, name_key, key, contact) "
-            f"SELECT name, name_key, identity, contact FROM import_customer WHERE {fresh} "
-            "ORDER BY seq"
+            "UPDATE import_customer SET id = n.id FROM (SELECT seq, "
+            "ROW_NUMBER() OVER (ORDER BY seq) + :base AS id "
+            f"FROM import_customer WHERE {fresh}) n WHERE import_customer.seq = n.seq",
+            {"base": ceiling},
         )
-        plan.new["customer"] = self._new_ids("customer", ceiling)
         conn.run(
-            "UPDATE import_customer SET id = c.id FROM customer c "
-            f"WHERE c.key = import_customer.identity AND {fresh}"
+            "INSERT INTO customer (id, name, name_key, key, contact) "
+            "SELECT id, name, name_key, identity, contact FROM import_customer "
+            "WHERE id > :base AND final IS NULL ORDER BY seq",
+            {"base": ceiling},
         )
+        if conn.dialect == "postgresql":
+            # Ids given explicitly leave the sequence behind; the next `add` must follow them.
+            conn.run(
+                "SELECT setval(pg_get_serial_sequence('customer', 'id'), "
+                "(SELECT MAX(id) FROM customer))"
+            )
+        plan.new["customer"] = self._new_ids("customer", ceiling)
         conn.run(
             "UPDATE import_customer SET id = (SELECT f.id FROM import_customer f "
             "WHERE f.identity = import_customer.final) WHERE final IS NOT NULL"
@@ -234,7 +246,7 @@ class Planner:
         conn = self.conn
         before = self.result.incidents
         same = (
-            "f.at = import_stage.at AND f.customer = import_stage.customer "
+            "f.at = import_stage.at AND f.cust = import_stage.cust "
             "AND f.store = import_stage.store AND f.agent = import_stage.agent "
             "AND f.reason = import_stage.reason"
         )
@@ -262,7 +274,7 @@ class Planner:
             "JOIN import_customer ic ON ic.id = i.customer_id "
             "JOIN store st ON st.id = i.store_id JOIN agent a ON a.id = i.agent_id "
             "JOIN reason r ON r.id = i.reason_id "
-            "WHERE ic.identity = import_stage.customer AND i.day = import_stage.day "
+            "WHERE ic.seq = import_stage.cust AND i.day = import_stage.day "
             "AND i.at = import_stage.at AND st.key = import_stage.store "
             "AND a.key = import_stage.agent AND r.key = import_stage.reason)"
         )

@@ -76,6 +76,17 @@ def _name(kind: str, value: Any) -> str:
     return cleaned
 
 
+def _plain_name(value: Any) -> str | None:
+    """_name's answer for text that needs no message, without its steps; None when the
+    value is not such text (then _name decides, with its message)."""
+    if value.__class__ is not str:
+        return None
+    cleaned = " ".join(value.split())
+    if cleaned and len(cleaned) <= names.MAX_NAME and "\x00" not in cleaned:
+        return cleaned
+    return None
+
+
 def _fast_key(display: str) -> str:
     """names.key of a cleaned name, quicker for the plain-ASCII names most files hold."""
     return display.lower() if display.isascii() else names.key(display)
@@ -133,8 +144,12 @@ class Checker:
         found = self._customers.get((name, contact))
         if found is not None:
             return found  # type: ignore[no-any-return]
-        display = _name("customer", name)
-        clean_contact = _name("contact", contact) if contact and _text(contact).strip() else None
+        display = _plain_name(name) or _name("customer", name)
+        clean_contact = (
+            (_plain_name(contact) or _name("contact", contact))
+            if contact and _text(contact).strip()
+            else None
+        )
         name_key = _fast_key(display)
         if clean_contact is None:
             identity = "name:" + name_key
@@ -194,7 +209,12 @@ class Checker:
 def _free_text(column: str, value: Any) -> str:
     if not value:
         return ""
-    text = (value if isinstance(value, str) else _text(value)).strip()
+    if value.__class__ is str:
+        text = value.strip()
+        if len(text) <= names.MAX_TEXT and "\x00" not in text:
+            return text
+    else:
+        text = _text(value).strip()
     if "\x00" in text:
         raise BadValue(column, "contains a NUL character (\\x00).")
     if len(text) > names.MAX_TEXT:

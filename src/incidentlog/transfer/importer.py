@@ -104,8 +104,6 @@ class Importer(Staging, Planner):
             f"CREATE INDEX {self.index_prefix}import_stage_wanted ON import_stage (wanted_id) "
             "WHERE wanted_id IS NOT NULL"
         )
-        if self.conn.dialect == "postgresql":
-            self.conn.run("ANALYZE import_stage")
         self._count_staged()
         self.result.sessions = len(self.sessions)
 

@@ -4,7 +4,7 @@ already stored that it skips."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,8 @@ class Planner:
     result: ImportResult
     sessions: list[SessionRow]
     skip_duplicates: bool
+    # Staging's: drops a table's indexes before a bulk insert, gives their CREATE statements.
+    _dropped_indexes: Callable[[int, str], list[str]]
 
     def _count_staged(self) -> None:
         span = self.conn.row(
@@ -210,12 +212,21 @@ class Planner:
             f"FROM import_customer WHERE {fresh}) n WHERE import_customer.seq = n.seq",
             {"base": ceiling},
         )
+        # A large import rebuilds the customer's name index afterwards (one sort), as it
+        # does the incident indexes; the unique key's index stays (a constraint).
+        rebuilt = self._dropped_indexes(
+            int(conn.scalar("SELECT COUNT(*) FROM import_customer WHERE id > :base",
+                            {"base": ceiling})),
+            "customer",
+        )  # fmt: skip
         conn.run(
             "INSERT INTO customer (id, name, name_key, key, contact) "
             "SELECT id, name, name_key, identity, contact FROM import_customer "
             "WHERE id > :base AND final IS NULL ORDER BY seq",
             {"base": ceiling},
         )
+        for create in rebuilt:
+            conn.run(create)
         if conn.dialect == "postgresql":
             # Ids given explicitly leave the sequence behind; the next `add` must follow them.
             conn.run(

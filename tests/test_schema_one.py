@@ -32,7 +32,7 @@ NOT_THE_SCHEMA = {
     # a virtual table SQLAlchemy cannot declare. Its columns are incident's own.
     "incident_fts": {"rowid", "description", "resolution"},
     # SQLite's catalogue and alembic's version table.
-    "sqlite_master": {"sql", "type", "name"},
+    "sqlite_master": {"sql", "type", "name", "tbl_name"},
     "alembic_version": {"version_num"},
     # The planners' statistics, read by storage/statistics.py.
     "sqlite_stat1": {"tbl", "idx", "stat"},

@@ -76,6 +76,13 @@ def _name(kind: str, value: Any) -> str:
     return cleaned
 
 
+def _plain_name(value: Any) -> str | None:
+    """_name's answer for text that needs no message; else None (and _name decides)."""
+    cleaned = " ".join(value.split()) if value.__class__ is str else ""
+    ok = cleaned and len(cleaned) <= names.MAX_NAME and "\x00" not in cleaned
+    return cleaned if ok else None
+
+
 def _fast_key(display: str) -> str:
     """names.key of a cleaned name, quicker for the plain-ASCII names most files hold."""
     return display.lower() if display.isascii() else names.key(display)
@@ -102,7 +109,7 @@ class Checker:
         }
         self._named: dict[str, _Cache] = {t: _Cache() for t in ("store", "agent", "reason")}
         # Customers can be as many as the rows: new ones wait here for the staging table.
-        self.new_customers: list[tuple[str, int, str, str, str | None]] = []
+        self.new_customers: list[tuple[int, str, str, str, str | None]] = []
         self.customer_count = 0
         self._customers = _Cache()
         self._channels = _Cache()
@@ -125,13 +132,15 @@ class Checker:
             self.named_seen[table][key] = (display, self.here())
         return self._named[table].remember(value, key)  # type: ignore[no-any-return]
 
-    def customer(self, name: Any, contact: Any) -> str:
-        """The customer's identity: the contact when given, else the name (as `add`)."""
+    def customer(self, name: Any, contact: Any) -> tuple[str, int]:
+        """The customer's identity (the contact when given, else the name, as `add`) and
+        its row's number in `new_customers` (a new one if the cache forgot it: see check)."""
         found = self._customers.get((name, contact))
         if found is not None:
             return found  # type: ignore[no-any-return]
-        display = _name("customer", name)
-        clean_contact = _name("contact", contact) if contact and _text(contact).strip() else None
+        display = _plain_name(name) or _name("customer", name)
+        has_contact = contact and _text(contact).strip()
+        clean_contact = _plain_name(contact) or _name("contact", contact) if has_contact else None
         name_key = _fast_key(display)
         if clean_contact is None:
             identity = "name:" + name_key
@@ -140,8 +149,8 @@ class Checker:
         else:
             identity = names.contact_key(clean_contact)
         self.customer_count += 1
-        self.new_customers.append((identity, self.customer_count, display, name_key, clean_contact))
-        return self._customers.remember((name, contact), identity)  # type: ignore[no-any-return]
+        self.new_customers.append((self.customer_count, identity, display, name_key, clean_contact))
+        return self._customers.remember((name, contact), (identity, self.customer_count))  # type: ignore[no-any-return]
 
     def channel(self, value: Any) -> str | None:
         if not value:
@@ -191,7 +200,12 @@ class Checker:
 def _free_text(column: str, value: Any) -> str:
     if not value:
         return ""
-    text = (value if isinstance(value, str) else _text(value)).strip()
+    if value.__class__ is str:
+        text = value.strip()
+        if len(text) <= names.MAX_TEXT and "\x00" not in text:
+            return text
+    else:
+        text = _text(value).strip()
     if "\x00" in text:
         raise BadValue(column, "contains a NUL character (\\x00).")
     if len(text) > names.MAX_TEXT:
@@ -280,7 +294,7 @@ class IncidentReader:
             demo,
         ) = self.pick(values)
         wanted_id = _wanted_id(values[self.id_index])
-        identity = check.customer(customer, contact)
+        identity, cust = check.customer(customer, contact)
         reason_key = check.named("reason", reason)
         on_spot = BOOLEANS.get(resolved.strip().lower()) if isinstance(resolved, str) else None
         if on_spot is None:
@@ -321,6 +335,7 @@ class IncidentReader:
         return (
             self.seq,
             identity,
+            cust,
             reason_key,
             store_key,
             agent_key,

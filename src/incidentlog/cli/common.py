@@ -125,6 +125,9 @@ def connect(*, create: bool = False, keep: Keep | None = None) -> Iterator[Conn]
         yield conn
     finally:
         conn.close()
+        # On PostgreSQL `close` hands the connection back to the engine's pool; a program
+        # running commands again and again (a till's loop) must not keep one per command.
+        db.dispose()
 
 
 def _keep_in_outbox(db: Database, keep: Keep, exc: Exception) -> None:

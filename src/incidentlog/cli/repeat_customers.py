@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import closing
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
@@ -64,8 +65,11 @@ def repeat_customers(
             from incidentlog.reports.repeat_customers import each_repeat_customer
 
             # Every customer, written as the database hands them over: tens of thousands
-            # of rows are never all held at once.
-            _show(each_repeat_customer(conn, period=chosen, **thresholds), fmt, title, chosen)
+            # of rows are never all held at once. Closed here, while the database is still
+            # open, also when the reader went away (`| head`): a cursor let go later, by
+            # the garbage collector, fails to close and prints a traceback.
+            with closing(each_repeat_customer(conn, period=chosen, **thresholds)) as rows:
+                _show(rows, fmt, title, chosen)
             return
         from incidentlog.reports.repeat_customers import repeat_customers as find_repeat
 

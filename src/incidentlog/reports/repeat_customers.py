@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -86,7 +86,7 @@ def each_repeat_customer(
     min_incidents: int = 2,
     min_agents: int = 1,
     min_stores: int = 1,
-) -> Iterator[RepeatCustomer]:
+) -> Generator[RepeatCustomer, None, None]:
     """Every customer `repeat_customers` finds, in its order, one at a time as the database
     hands them over: JSON and CSV of tens of thousands of customers are written as they
     come instead of being held. The query runs on the first `next()`, on `conn`, which

@@ -92,6 +92,39 @@ def ratio_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}×"
 
 
+def report_lines(
+    title: str,
+    ours: Sample,
+    floor: Sample,
+    floor_name: str,
+    peer_time: str = "—",
+    peer_rss: str = "—",
+) -> list[Line]:
+    """A report's end-to-end and peak-RSS lines against its floor (the same on both
+    backends; only the floor's name and the peer differ)."""
+    both = ours.ok and floor.ok
+    return [
+        Line(
+            f"{title}: end to end",
+            ms(ours),
+            f"{floor_name} {ms(floor)}",
+            ratio_text(ratio(ours, floor)),
+            peer_time,
+            f"≤ {REPORT_MS:,.0f} ms",
+            ours.median <= REPORT_MS if ours.ok else None,
+        ),
+        Line(
+            f"{title}: peak RSS",
+            mb(ours.peak_mb) if ours.ok else "n/a",
+            mb(floor.peak_mb) if floor.ok else "n/a",
+            ratio_text(ours.peak_mb / floor.peak_mb) if both else "n/a",
+            peer_rss,
+            f"≤ {REPORT_RSS_MB:.0f} MB",
+            ours.peak_mb <= REPORT_RSS_MB if ours.ok else None,
+        ),
+    ]
+
+
 def markdown_table(header: list[str], body: list[list[str]]) -> str:
     """A Markdown table with padded columns, readable as plain text too."""
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]

@@ -22,18 +22,16 @@ from pathlib import Path
 
 from bench import (
     QUERY_RATIO,
-    REPORT_MS,
-    REPORT_RSS_MB,
     ROOT,
     TODAY,
     Bench,
     Line,
     Results,
     first_line,
-    mb,
     ms,
     ratio,
     ratio_text,
+    report_lines,
 )
 from cases import CASES, Case, digest_of_document, params_from
 from data import generate, import_into
@@ -202,28 +200,7 @@ def measure_report(bench: Bench, case: Case, url: str, source: Path, results: Re
         warmup=bench.warmup,
     )
     floor_e2e = repeat(floor_argv, n, env=bench.env, warmup=bench.warmup)
-    results.lines.append(
-        Line(
-            f"{title}: end to end",
-            ms(e2e),
-            "python+psycopg " + ms(floor_e2e),
-            ratio_text(ratio(e2e, floor_e2e)),
-            "—",
-            f"≤ {REPORT_MS:,.0f} ms",
-            e2e.median <= REPORT_MS if e2e.ok else None,
-        )
-    )
-    results.lines.append(
-        Line(
-            f"{title}: peak RSS",
-            mb(e2e.peak_mb) if e2e.ok else "n/a",
-            mb(floor_e2e.peak_mb) if floor_e2e.ok else "n/a",
-            ratio_text(e2e.peak_mb / floor_e2e.peak_mb) if e2e.ok and floor_e2e.ok else "n/a",
-            "—",
-            f"≤ {REPORT_RSS_MB:.0f} MB",
-            e2e.peak_mb <= REPORT_RSS_MB if e2e.ok else None,
-        )
-    )
+    results.lines += report_lines(title, e2e, floor_e2e, "python+psycopg")
 
 
 def _sample(found: dict) -> Sample:

@@ -13,8 +13,6 @@ from bench import (
     ADD_RATIO,
     HELP_RATIO,
     QUERY_RATIO,
-    REPORT_MS,
-    REPORT_RSS_MB,
     TODAY,
     Bench,
     Line,
@@ -24,6 +22,7 @@ from bench import (
     ms,
     ratio,
     ratio_text,
+    report_lines,
 )
 from cases import CASES, Case, digest_of_document, params_from
 from data import Built, build_with_history, keep_base, measure_export, measure_import, span_of
@@ -190,27 +189,13 @@ def measure_report(
         peer_e2e = repeat(
             bench.probe("pandas", *peer_args), max(1, min(n, 3)), env=bench.env, warmup=0
         )
-    results.lines.append(
-        Line(
-            f"{title}: end to end",
-            ms(e2e),
-            "python+sqlite3 " + ms(floor_e2e),
-            ratio_text(ratio(e2e, floor_e2e)),
-            "read_csv+groupby " + ms(peer_e2e) if peer_e2e.ok else _why(peer),
-            f"≤ {REPORT_MS:,.0f} ms",
-            e2e.median <= REPORT_MS if e2e.ok else None,
-        )
-    )
-    results.lines.append(
-        Line(
-            f"{title}: peak RSS",
-            mb(e2e.peak_mb) if e2e.ok else "n/a",
-            mb(floor_e2e.peak_mb) if floor_e2e.ok else "n/a",
-            ratio_text(e2e.peak_mb / floor_e2e.peak_mb) if e2e.ok and floor_e2e.ok else "n/a",
-            mb(peer_e2e.peak_mb) if peer_e2e.ok else "—",
-            f"≤ {REPORT_RSS_MB:.0f} MB",
-            e2e.peak_mb <= REPORT_RSS_MB if e2e.ok else None,
-        )
+    results.lines += report_lines(
+        title,
+        e2e,
+        floor_e2e,
+        "python+sqlite3",
+        "read_csv+groupby " + ms(peer_e2e) if peer_e2e.ok else _why(peer),
+        mb(peer_e2e.peak_mb) if peer_e2e.ok else "—",
     )
     results.growth[title] = {
         "query": own_s.median if own_s.ok else float("nan"),
